@@ -1,0 +1,260 @@
+"""Command line: ``python -m calculators tokens|cost|latency|snapshots`` (``--json`` for machines).
+
+Bad arguments or files end in a one-line error and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable
+
+from .data import DataError, list_snapshots, load_snapshot
+from .latency import latency_table
+from .pricing import cost_table
+from .tokens import TOKENIZERS, count_tokens, encode, list_tokenizers
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+class UsageError(Exception):
+    """Bad arguments or an unreadable input file: exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not argparse's usage block
+        raise UsageError(f"{message} (see: python -m calculators {self.prog.split()[-1]} --help)")
+
+
+def _number(value) -> float | None:
+    if value is None:
+        return None
+    try:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+    except TypeError:
+        return None
+    return float(value)
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative")
+    return value
+
+
+def read_text_file(path: str) -> str:
+    """A text file's contents, or a UsageError that says in one line why not."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory, not a file") from None
+    except OSError as e:
+        raise UsageError(f"{path}: cannot be read ({e.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise UsageError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UsageError(f"{path}: not UTF-8 text (byte {e.start})") from None
+
+
+def _input_text(args) -> str:
+    if args.text is not None:
+        return args.text
+    if args.file is not None:
+        return read_text_file(args.file)
+    if sys.stdin is None or sys.stdin.isatty():
+        raise UsageError("give --text, --file or text on standard input")
+    try:
+        return sys.stdin.buffer.read().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UsageError(f"standard input is not UTF-8 text (byte {e.start})") from None
+
+
+def _print_table(rows: list[dict], columns: list[str]) -> None:
+    def cell(v) -> str:
+        if v is None:
+            return "missing"
+        if isinstance(v, float):
+            return f"{v:.6g}"
+        return str(v)
+
+    cells = [[cell(r[c]) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    for row in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+
+
+def cmd_tokens(args) -> int:
+    names = args.tokenizer or list(TOKENIZERS)
+    for name in names:
+        if name not in TOKENIZERS:
+            raise UsageError(f"unknown tokenizer {name!r}; known: {', '.join(TOKENIZERS)}")
+    text = _input_text(args)
+    result = []
+    for name in dict.fromkeys(names):
+        info = TOKENIZERS[name]
+        item = {"name": name, "exact": info.exact, "count": count_tokens(text, name)}
+        if args.ids:
+            item["ids"] = encode(text, name) if info.exact else None
+        result.append(item)
+    if args.json:
+        print(json.dumps({"tokenizers": result}, ensure_ascii=False))
+    else:
+        for item in result:
+            kind = "exact" if item["exact"] else "estimate"
+            print(f"{item['name']:<16} {item['count']:>10,} tokens  ({kind})")
+            if args.ids:
+                print(f"  ids: {item['ids'] if item['ids'] is not None else 'none: no public tokenizer'}")
+    return 0
+
+
+def cmd_cost(args) -> int:
+    df = load_snapshot(args.snapshot)
+    if args.input_tokens is not None:
+        table = cost_table(
+            df,
+            input_tokens=args.input_tokens,
+            output_tokens=args.output_tokens,
+            cached_input_tokens=args.cached_input_tokens,
+        )
+    else:
+        text = read_text_file(args.file)
+        try:
+            table = cost_table(
+                df, text=text, output_tokens=args.output_tokens, cached_input_tokens=args.cached_input_tokens
+            )
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+    rows = [
+        {
+            "model": r.model,
+            "provider": r.provider,
+            "input_tokens": int(r.input_tokens),
+            "output_tokens": int(r.output_tokens),
+            "cost_usd": _number(r.cost_usd),
+        }
+        for r in table.itertuples()
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+    else:
+        print(f"snapshot {df.attrs['snapshot']} (as of {df.attrs['as_of']}); 'missing' = no figure in the data")
+        _print_table(rows, ["model", "provider", "input_tokens", "output_tokens", "cost_usd"])
+    return 0
+
+
+def cmd_latency(args) -> int:
+    df = load_snapshot(args.snapshot)
+    table = latency_table(df, output_tokens=args.output_tokens)
+    rows = [
+        {
+            "model": r.model,
+            "provider": r.provider,
+            "ttft_s": _number(r.ttft_s),
+            "output_tokens_per_s": _number(r.speed_tokens_per_s),
+            "e2e_s": _number(r.e2e_s),
+        }
+        for r in table.itertuples()
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+    else:
+        print(f"snapshot {df.attrs['snapshot']} (as of {df.attrs['as_of']}); 'missing' = no figure in the data")
+        _print_table(rows, ["model", "provider", "ttft_s", "output_tokens_per_s", "e2e_s"])
+    return 0
+
+
+def cmd_snapshots(args) -> int:
+    snaps = [{"id": s["id"], "as_of": s["as_of"], "title": s["title"]} for s in list_snapshots()]
+    if args.json:
+        print(json.dumps(snaps, ensure_ascii=False))
+    else:
+        _print_table(snaps, ["id", "as_of", "title"])
+    return 0
+
+
+def cmd_tokenizers(args) -> int:
+    infos = [{"name": t.name, "exact": t.exact, "method": t.method} for t in list_tokenizers()]
+    if args.json:
+        print(json.dumps(infos, ensure_ascii=False))
+    else:
+        _print_table(infos, ["name", "exact", "method"])
+    return 0
+
+
+# Other modules add subcommands here: name -> function(subparsers) that registers it.
+EXTRA_COMMANDS: list[Callable] = []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m calculators", description="Token, cost and latency calculators (LLMs 101).")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("tokens", help="count tokens with one or more tokenizers")
+    p.add_argument("--tokenizer", action="append", help="tokenizer name (repeatable; default: all)")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--text", help="the text to count")
+    src.add_argument("--file", help="a UTF-8 text file to count")
+    p.add_argument("--ids", action="store_true", help="also print the token ids")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tokens)
+
+    p = sub.add_parser("cost", help="cost of one request on every model and provider of a snapshot")
+    p.add_argument("--snapshot", required=True, help="snapshot id (see: snapshots), or 'latest'")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--input-tokens", type=_non_negative_int)
+    src.add_argument("--file", help="a UTF-8 text file: its tokens, counted with each model's tokenizer")
+    p.add_argument("--output-tokens", type=_non_negative_int, required=True)
+    p.add_argument("--cached-input-tokens", type=_non_negative_int, default=0)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_cost)
+
+    p = sub.add_parser("latency", help="end-to-end response time on every model and provider")
+    p.add_argument("--snapshot", required=True)
+    p.add_argument("--output-tokens", type=_non_negative_int, required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_latency)
+
+    p = sub.add_parser("snapshots", help="the dataset's snapshots and their as-of dates")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_snapshots)
+
+    p = sub.add_parser("tokenizers", help="the tokenizers, exact or estimate, and how each count is made")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tokenizers)
+
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if getattr(args, "cached_input_tokens", 0) and getattr(args, "input_tokens", None) is not None:
+            if args.cached_input_tokens > args.input_tokens:
+                raise UsageError("--cached-input-tokens cannot exceed --input-tokens")
+        return args.func(args)
+    except UsageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except DataError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

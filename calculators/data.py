@@ -1,0 +1,310 @@
+"""The dataset: snapshots of figures, each with its source, as-of date and confidence.
+
+A snapshot is a folder under ``data/snapshots/`` with three files:
+
+- ``snapshot.json``: ``{"id", "as_of", "title", "description"}``;
+- ``models.csv``: ``model, creator, tokenizer``;
+- ``figures.csv``: one figure a row: ``model, provider, metric, value, as_of, confidence, source, note``.
+  An empty ``provider`` means a model-level figure (quality, MMLU, open weights...).
+
+``load_snapshot`` validates everything and pivots the figures into one row per (model, provider).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .paths import SNAPSHOT_DIR
+from .tokens import TOKENIZERS
+
+
+class DataError(ValueError):
+    """A data file breaks the schema. The message names the file, the row and the column."""
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    unit: str
+    kind: str  # "float", "int" or "bool"
+    level: str  # "model", "provider" or "any"
+    minimum: float | None
+    maximum: float | None
+    description: str
+
+
+METRICS: dict[str, Metric] = {
+    m.name: m
+    for m in [
+        Metric("input_usd_per_mtok", "USD per 1M tokens", "float", "provider", 0, None, "list price of input tokens"),
+        Metric("output_usd_per_mtok", "USD per 1M tokens", "float", "provider", 0, None, "list price of output tokens"),
+        Metric(
+            "cached_input_usd_per_mtok",
+            "USD per 1M tokens",
+            "float",
+            "provider",
+            0,
+            None,
+            "price of input tokens read from the provider's prompt cache",
+        ),
+        Metric("output_tokens_per_s", "tokens/s", "float", "provider", 0, None, "median output speed on this provider"),
+        Metric("ttft_s", "s", "float", "provider", 0, None, "median time to first token on this provider"),
+        Metric("context_window_tokens", "tokens", "int", "any", 1, None, "maximum tokens in one request"),
+        Metric("quality_index", "index 0-100", "float", "model", 0, 100, "Artificial Analysis quality index"),
+        Metric("mmlu_pct", "%", "float", "model", 0, 100, "MMLU score"),
+        Metric("humaneval_pct", "%", "float", "model", 0, 100, "HumanEval pass@1"),
+        Metric("mt_bench_score", "score 0-10", "float", "model", 0, 10, "MT-Bench score"),
+        Metric("arena_elo", "Elo", "float", "model", 0, None, "LMSYS Chatbot Arena Elo"),
+        Metric("open_weights", "", "bool", "model", None, None, "weights published for download"),
+        Metric(
+            "model_output_tokens_per_s",
+            "tokens/s",
+            "float",
+            "model",
+            0,
+            None,
+            "Artificial Analysis' model-level median output speed (across providers)",
+        ),
+        Metric(
+            "aa_blended_usd_per_mtok",
+            "USD per 1M tokens",
+            "float",
+            "model",
+            0,
+            None,
+            "Artificial Analysis' model-level blended price (3 input : 1 output, median across providers)",
+        ),
+    ]
+}
+
+CONFIDENCE = {
+    "primary": "straight from the originator (a chart, a model card, an official price page)",
+    "secondary": "a table or quote that copies the originator",
+    "estimate": "derived from a ratio or a rough statement",
+    "computed": "arithmetic on other figures",
+    "low": "good only for ranking",
+    "measured": "measured by a reader with `python -m calculators bench`",
+    "missing": "looked for and not found",
+}
+
+FIGURE_COLUMNS = ["model", "provider", "metric", "value", "as_of", "confidence", "source", "note"]
+MODEL_COLUMNS = ["model", "creator", "tokenizer"]
+_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+def _fail(path: Path, line: int | None, column: str | None, message: str) -> DataError:
+    where = str(path)
+    if line is not None:
+        where += f": row {line}"
+    if column is not None:
+        where += f", column {column!r}"
+    return DataError(f"{where}: {message}")
+
+
+def _parse_date(text: str, path: Path, line: int, column: str) -> str:
+    if not _DATE.match(text):
+        raise _fail(path, line, column, f"{text!r} is not a date (YYYY-MM or YYYY-MM-DD)")
+    try:
+        day = dt.date.fromisoformat(text if len(text) == 10 else text + "-01")
+    except ValueError:
+        raise _fail(path, line, column, f"{text!r} is not a valid date") from None
+    if day > dt.date.today():
+        raise _fail(path, line, column, f"{text} is in the future")
+    return text
+
+
+def _read_csv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """Rows with their line numbers (the header is line 1)."""
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            header = reader.fieldnames or []
+            missing = [c for c in columns if c not in header]
+            if missing:
+                raise _fail(path, 1, missing[0], "required column is missing from the header")
+            rows = []
+            for row in reader:
+                if None in row or any(v is None for v in row.values()):
+                    raise _fail(path, reader.line_num, None, f"expected {len(header)} fields")
+                rows.append((reader.line_num, {k: v.strip() for k, v in row.items()}))
+            return rows
+    except FileNotFoundError:
+        raise _fail(path, None, None, "file not found") from None
+    except UnicodeDecodeError as e:
+        raise _fail(path, None, None, f"not UTF-8 text ({e.reason})") from None
+    except csv.Error as e:
+        raise _fail(path, None, None, f"malformed CSV: {e}") from None
+
+
+def _parse_value(metric: Metric, text: str, path: Path, line: int):
+    if metric.kind == "bool":
+        if text not in ("true", "false"):
+            raise _fail(path, line, "value", f"{text!r} is not true or false ({metric.name})")
+        return text == "true"
+    try:
+        number = float(text)
+    except ValueError:
+        raise _fail(path, line, "value", f"{text!r} is not a number ({metric.name}, {metric.unit})") from None
+    if not math.isfinite(number):
+        raise _fail(path, line, "value", f"{text!r} is not a finite number")
+    if metric.kind == "int":
+        if number != int(number):
+            raise _fail(path, line, "value", f"{text!r} is not a whole number ({metric.name})")
+        number = int(number)
+    if metric.minimum is not None and number < metric.minimum:
+        what = "negative" if number < 0 else f"below {metric.minimum}"
+        raise _fail(path, line, "value", f"{text} is {what} ({metric.name}, {metric.unit})")
+    if metric.maximum is not None and number > metric.maximum:
+        raise _fail(path, line, "value", f"{text} is above {metric.maximum} ({metric.name}, {metric.unit})")
+    return number
+
+
+def snapshot_path(snapshot: str) -> Path:
+    """Folder of a snapshot id; ``latest`` is the snapshot with the newest as-of date."""
+    if snapshot == "latest":
+        snaps = list_snapshots()
+        if not snaps:
+            raise DataError(f"{SNAPSHOT_DIR}: no snapshots")
+        snapshot = max(snaps, key=lambda s: s["as_of"])["id"]
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", snapshot) or snapshot.startswith("."):
+        raise DataError(f"{snapshot!r} is not a snapshot id")
+    path = SNAPSHOT_DIR / snapshot
+    if not (path / "snapshot.json").is_file():
+        known = ", ".join(s["id"] for s in list_snapshots()) or "none"
+        raise DataError(f"unknown snapshot {snapshot!r}; known snapshots: {known}, latest")
+    return path
+
+
+def read_meta(path: Path) -> dict:
+    meta_path = path / "snapshot.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise _fail(meta_path, None, None, f"cannot be read: {e}") from None
+    for key in ("id", "as_of", "title"):
+        if not isinstance(meta.get(key), str) or not meta[key]:
+            raise _fail(meta_path, None, key, "required text field is missing")
+    if meta["id"] != path.name:
+        raise _fail(meta_path, None, "id", f"{meta['id']!r} does not match the folder name {path.name!r}")
+    _parse_date(meta["as_of"], meta_path, 1, "as_of")
+    return meta
+
+
+def list_snapshots() -> list[dict]:
+    """Every snapshot's metadata, oldest first."""
+    if not SNAPSHOT_DIR.is_dir():
+        return []
+    metas = [read_meta(p) for p in sorted(SNAPSHOT_DIR.iterdir()) if (p / "snapshot.json").is_file()]
+    return sorted(metas, key=lambda m: m["as_of"])
+
+
+def load_models(path: Path) -> pd.DataFrame:
+    file = path / "models.csv"
+    seen: dict[str, int] = {}
+    rows = []
+    for line, row in _read_csv(file, MODEL_COLUMNS):
+        for col in MODEL_COLUMNS:
+            if not row[col]:
+                raise _fail(file, line, col, "empty")
+        if row["tokenizer"] not in TOKENIZERS:
+            raise _fail(file, line, "tokenizer", f"unknown tokenizer {row['tokenizer']!r}")
+        if row["model"] in seen:
+            raise _fail(file, line, "model", f"duplicate model {row['model']!r} (first on row {seen[row['model']]})")
+        seen[row["model"]] = line
+        rows.append({c: row[c] for c in MODEL_COLUMNS})
+    return pd.DataFrame(rows, columns=MODEL_COLUMNS)
+
+
+def load_figures(snapshot: str) -> pd.DataFrame:
+    """The validated long table: one figure a row, with its source, as-of date, confidence and note."""
+    path = snapshot_path(snapshot)
+    return _load_figures(path, set(load_models(path)["model"]))
+
+
+def _load_figures(path: Path, models: set[str]) -> pd.DataFrame:
+    file = path / "figures.csv"
+    seen: dict[tuple[str, str, str], int] = {}
+    rows = []
+    for line, row in _read_csv(file, FIGURE_COLUMNS):
+        if row["model"] not in models:
+            raise _fail(file, line, "model", f"unknown model {row['model']!r} (not in models.csv)")
+        metric = METRICS.get(row["metric"])
+        if metric is None:
+            raise _fail(file, line, "metric", f"unknown metric {row['metric']!r}")
+        if metric.level == "model" and row["provider"]:
+            raise _fail(file, line, "provider", f"{metric.name} is a model-level figure: leave provider empty")
+        if metric.level == "provider" and not row["provider"]:
+            raise _fail(file, line, "provider", f"{metric.name} needs a provider")
+        if row["confidence"] not in CONFIDENCE:
+            raise _fail(file, line, "confidence", f"{row['confidence']!r} is not one of {', '.join(CONFIDENCE)}")
+        if not row["source"]:
+            raise _fail(file, line, "source", "every figure needs its source")
+        _parse_date(row["as_of"], file, line, "as_of")
+        if row["value"] == "":
+            if row["confidence"] != "missing":
+                raise _fail(file, line, "value", "empty value: mark a figure that was not found as 'missing'")
+            value = None
+        else:
+            if row["confidence"] == "missing":
+                raise _fail(file, line, "confidence", "a 'missing' figure must have an empty value")
+            value = _parse_value(metric, row["value"], file, line)
+        key = (row["model"], row["provider"], row["metric"])
+        if key in seen:
+            raise _fail(file, line, "metric", f"duplicate figure {key} (first on row {seen[key]})")
+        seen[key] = line
+        rows.append({**row, "value": value, "row": line})
+    return pd.DataFrame(rows, columns=[*FIGURE_COLUMNS, "row"])
+
+
+def load_snapshot(snapshot: str = "2024-05") -> pd.DataFrame:
+    """One validated row per (model, provider), every figure beside its source, as-of date and confidence.
+
+    Model-level figures (quality, MMLU, open weights, ...) repeat on each provider row of their model. For
+    every metric ``m`` there are columns ``m``, ``m_source``, ``m_as_of`` and ``m_confidence``; a missing figure
+    is NaN (``<NA>`` for whole numbers and booleans), never zero.
+
+    Example: load_snapshot("2024-05").query("model == 'Claude 3 Opus' and provider == 'Anthropic'")
+             ["input_usd_per_mtok"] -> 15.0
+    """
+    path = snapshot_path(snapshot)
+    meta = read_meta(path)
+    models = load_models(path)
+    figures = _load_figures(path, set(models["model"]))
+
+    pairs = figures.loc[figures["provider"] != "", ["model", "provider"]].drop_duplicates()
+    lonely = sorted(set(models["model"]) - set(pairs["model"]))
+    pairs = pd.concat([pairs, pd.DataFrame({"model": lonely, "provider": ""})], ignore_index=True)
+    df = pairs.merge(models, on="model", how="left")
+    df["tokenizer_exact"] = df["tokenizer"].map(lambda t: TOKENIZERS[t].exact)
+
+    index = {(r.model, r.provider, r.metric): r for r in figures.itertuples(index=False)}
+    for metric in METRICS.values():
+        values, sources, dates, confidences = [], [], [], []
+        for model, provider in zip(df["model"], df["provider"], strict=True):
+            fig = index.get((model, provider, metric.name)) or index.get((model, "", metric.name))
+            values.append(None if fig is None else fig.value)
+            sources.append(None if fig is None else fig.source)
+            dates.append(None if fig is None else fig.as_of)
+            confidences.append(None if fig is None else fig.confidence)
+        dtype = {"float": "float64", "int": "Int64", "bool": "boolean"}[metric.kind]
+        df[metric.name] = pd.Series([math.nan if v is None and dtype == "float64" else v for v in values]).astype(dtype)
+        df[f"{metric.name}_source"] = sources
+        df[f"{metric.name}_as_of"] = dates
+        df[f"{metric.name}_confidence"] = confidences
+
+    bad = df["cached_input_usd_per_mtok"] > df["input_usd_per_mtok"]
+    if bad.any():
+        r = df[bad].iloc[0]
+        line = index[(r["model"], r["provider"], "cached_input_usd_per_mtok")].row
+        raise _fail(path / "figures.csv", line, "value", "cached input price is above the input price")
+    df = df.sort_values(["model", "provider"], ignore_index=True)
+    df.attrs.update(snapshot=meta["id"], as_of=meta["as_of"], title=meta["title"])
+    return df

@@ -1,0 +1,163 @@
+"""Prices and costs: pure functions on token counts and USD-per-million-token prices."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .tokens import count_tokens
+
+MTOK = 1_000_000
+BLEND_INPUT_WEIGHT = 3  # Artificial Analysis' blended price: 3 input tokens for 1 output token
+BLEND_OUTPUT_WEIGHT = 1
+
+
+@dataclass(frozen=True)
+class Price:
+    """List prices of one model on one provider, in USD per 1M tokens (None where not known)."""
+
+    input_usd_per_mtok: float
+    output_usd_per_mtok: float
+    cached_input_usd_per_mtok: float | None = None
+
+
+def _check_count(name: str, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise TypeError(f"{name} must be a number of tokens, not {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} cannot be negative ({value})")
+
+
+def request_cost_usd(price: Price, *, input_tokens: int, output_tokens: int, cached_input_tokens: int = 0) -> float:
+    """Cost of one request in US dollars.
+
+    ``cached_input_tokens`` is the part of ``input_tokens`` read from the provider's prompt cache. Where the
+    provider lists no cached price, a request with cached tokens has no known cost (NaN).
+
+    Example: 3_000 in + 1_000 out at 15 / 75 USD per 1M tokens -> 0.045 + 0.075 = 0.12
+    """
+    for name, value in (
+        ("input_tokens", input_tokens),
+        ("output_tokens", output_tokens),
+        ("cached_input_tokens", cached_input_tokens),
+    ):
+        _check_count(name, value)
+    if cached_input_tokens > input_tokens:
+        raise ValueError(f"cached_input_tokens ({cached_input_tokens}) cannot exceed input_tokens ({input_tokens})")
+    cached_cost = 0.0
+    if cached_input_tokens:
+        cached = price.cached_input_usd_per_mtok
+        cached_cost = math.nan if cached is None else cached_input_tokens * cached
+    fresh = input_tokens - cached_input_tokens
+    return (fresh * price.input_usd_per_mtok + cached_cost + output_tokens * price.output_usd_per_mtok) / MTOK
+
+
+def blended_usd_per_mtok(*, input_usd_per_mtok: float, output_usd_per_mtok: float) -> float:
+    """Artificial Analysis' blended price: the average of 3 input tokens and 1 output token.
+
+    Example: Claude 3 Opus at 15 / 75 -> (3 * 15 + 75) / 4 = 30.0
+    """
+    weight = BLEND_INPUT_WEIGHT + BLEND_OUTPUT_WEIGHT
+    return (BLEND_INPUT_WEIGHT * input_usd_per_mtok + BLEND_OUTPUT_WEIGHT * output_usd_per_mtok) / weight
+
+
+def monthly_cost_usd(
+    price: Price,
+    *,
+    requests_per_day: float,
+    input_tokens: int,
+    output_tokens: int,
+    cached_input_tokens: int = 0,
+    days_per_month: float = 30,
+) -> float:
+    """Cost of a month of identical requests.
+
+    Example: 1_000 requests/day of 3_000 in + 1_000 out at 15 / 75, 30 days -> 0.12 * 1_000 * 30 = 3_600.0
+    """
+    if requests_per_day < 0 or days_per_month < 0:
+        raise ValueError("requests_per_day and days_per_month cannot be negative")
+    one = request_cost_usd(
+        price, input_tokens=input_tokens, output_tokens=output_tokens, cached_input_tokens=cached_input_tokens
+    )
+    return one * requests_per_day * days_per_month
+
+
+def price_ratio(expensive_usd: float, cheap_usd: float) -> float:
+    """How many times ``cheap_usd`` fits in ``expensive_usd``.
+
+    Example: price_ratio(30, 0.9) -> 33.33...
+    """
+    if cheap_usd <= 0:
+        raise ValueError(f"cannot divide by a price of {cheap_usd}")
+    return expensive_usd / cheap_usd
+
+
+def input_tokens_by_tokenizer(text: str, tokenizers) -> dict[str, int]:
+    """Count ``text`` once per distinct tokenizer."""
+    return {name: count_tokens(text, name) for name in dict.fromkeys(tokenizers)}
+
+
+def cost_table(
+    df: pd.DataFrame,
+    *,
+    input_tokens: int | None = None,
+    text: str | None = None,
+    output_tokens: int,
+    cached_input_tokens: int = 0,
+) -> pd.DataFrame:
+    """``df`` plus ``input_tokens``, ``output_tokens``, ``cached_input_tokens``, ``blended_usd_per_mtok``, ``cost_usd``.
+
+    Give either ``input_tokens`` (the same count on every row) or ``text`` (counted with each row's own
+    tokenizer; ``input_tokens_exact`` says whether that count is exact or an estimate). A row with a missing
+    price gets a missing cost (NaN), never zero.
+
+    Example: cost_table(df, input_tokens=3_000, output_tokens=1_000) -> Claude 3 Opus on Anthropic: 0.12
+    """
+    if (input_tokens is None) == (text is None):
+        raise ValueError("give exactly one of input_tokens or text")
+    _check_count("output_tokens", output_tokens)
+    _check_count("cached_input_tokens", cached_input_tokens)
+    out = df.copy()
+    if text is not None:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
+        counts = input_tokens_by_tokenizer(text, out["tokenizer"])
+        out["input_tokens"] = out["tokenizer"].map(counts).astype("int64")
+        out["input_tokens_exact"] = out["tokenizer_exact"]
+    else:
+        _check_count("input_tokens", input_tokens)
+        out["input_tokens"] = int(input_tokens)
+        out["input_tokens_exact"] = True
+    if (out["input_tokens"] < cached_input_tokens).any():
+        raise ValueError(f"cached_input_tokens ({cached_input_tokens}) cannot exceed the input tokens of a row")
+    out["output_tokens"] = int(output_tokens)
+    out["cached_input_tokens"] = int(cached_input_tokens)
+    fresh = out["input_tokens"] - cached_input_tokens
+    cached_cost = out["cached_input_usd_per_mtok"] * cached_input_tokens if cached_input_tokens else 0.0
+    out["cost_usd"] = (
+        fresh * out["input_usd_per_mtok"] + cached_cost + output_tokens * out["output_usd_per_mtok"]
+    ) / MTOK
+    out["blended_usd_per_mtok"] = blended_usd_per_mtok(
+        input_usd_per_mtok=out["input_usd_per_mtok"], output_usd_per_mtok=out["output_usd_per_mtok"]
+    )
+    return out
+
+
+def model_prices(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per model: the median over its providers of the input, output and blended prices.
+
+    Artificial Analysis' model-level price is this median; ``aa_blended_usd_per_mtok`` keeps their own figure
+    beside it for comparison.
+    """
+    priced = df.assign(
+        blended_usd_per_mtok=blended_usd_per_mtok(
+            input_usd_per_mtok=df["input_usd_per_mtok"], output_usd_per_mtok=df["output_usd_per_mtok"]
+        )
+    )
+    grouped = priced.groupby("model", sort=True)
+    out = grouped[["input_usd_per_mtok", "output_usd_per_mtok", "blended_usd_per_mtok"]].median()
+    out["priced_providers"] = grouped["blended_usd_per_mtok"].count()
+    out["aa_blended_usd_per_mtok"] = grouped["aa_blended_usd_per_mtok"].first()
+    return out.reset_index()

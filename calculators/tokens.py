@@ -1,0 +1,348 @@
+"""Offline tokenizers: exact where the tokenizer is public, a labelled estimate where it is not.
+
+Everything a reader pastes is text: special-token strings such as ``<|endoftext|>`` are counted as
+ordinary characters, never as control tokens, and never raise.
+"""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import hashlib
+import itertools
+import math
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import tiktoken
+
+from .paths import DATA_DIR
+
+TOKENIZER_DIR = DATA_DIR / "tokenizers"
+
+# sha256 of the BPE files, as tiktoken itself expects them (tiktoken_ext/openai_public.py).
+_OPENAI_FILES = {
+    "o200k_base": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+    "cl100k_base": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+}
+
+# SentencePiece models shipped inside PyPI's mistral-common (mistral_common/data/).
+_MISTRAL_FILES = {
+    "mistral_v1": "tokenizer.model.v1",
+    "mistral_v2": "mistral_instruct_tokenizer_240216.model.v2",
+    "mistral_v3": "mistral_instruct_tokenizer_240323.model.v3",
+}
+
+
+@dataclass(frozen=True)
+class TokenizerInfo:
+    """What a tokenizer is, and whether its counts are exact."""
+
+    name: str
+    exact: bool
+    description: str
+    method: str
+
+
+TOKENIZERS: dict[str, TokenizerInfo] = {
+    info.name: info
+    for info in [
+        TokenizerInfo(
+            "o200k_base",
+            True,
+            "OpenAI o200k_base (GPT-4o and later)",
+            "tiktoken with the BPE file shipped in data/tokenizers, checked against tiktoken's sha256",
+        ),
+        TokenizerInfo(
+            "cl100k_base",
+            True,
+            "OpenAI cl100k_base (GPT-4, GPT-4 Turbo, GPT-3.5 Turbo)",
+            "tiktoken with the BPE file shipped in data/tokenizers, checked against tiktoken's sha256",
+        ),
+        TokenizerInfo(
+            "llama3",
+            True,
+            "Meta Llama 3 / 3.1 / 3.3 (128K-vocabulary BPE)",
+            "tiktoken with llama_models/llama3/tokenizer.model and its split pattern (PyPI llama-models)",
+        ),
+        TokenizerInfo(
+            "mistral_v1",
+            True,
+            "Mistral v1 SentencePiece (Mistral 7B, Mixtral 8x7B)",
+            "sentencepiece with mistral_common/data/tokenizer.model.v1 (PyPI mistral-common)",
+        ),
+        TokenizerInfo(
+            "mistral_v2",
+            True,
+            "Mistral v2 SentencePiece (Mistral Large 2402)",
+            "sentencepiece with mistral_common/data/mistral_instruct_tokenizer_240216.model.v2",
+        ),
+        TokenizerInfo(
+            "mistral_v3",
+            True,
+            "Mistral v3 SentencePiece (Mixtral 8x22B)",
+            "sentencepiece with mistral_common/data/mistral_instruct_tokenizer_240323.model.v3",
+        ),
+        TokenizerInfo(
+            "claude_estimate",
+            False,
+            "Claude (Anthropic): estimate, no public tokenizer",
+            "estimate: the cl100k_base count, used as a proxy; Anthropic has not published Claude 3's tokenizer",
+        ),
+        TokenizerInfo(
+            "gemini_estimate",
+            False,
+            "Gemini (Google): estimate, no public tokenizer",
+            "estimate: ceil(characters / 4), Google's documented rule of thumb (one token is about 4 characters)",
+        ),
+    ]
+}
+
+# What the explorer shows at most; counting always covers the whole text.
+MAX_DISPLAY_TOKENS = 2_000
+
+
+class TokenizerFileError(RuntimeError):
+    """A shipped tokenizer file is missing or does not match its expected hash."""
+
+
+def list_tokenizers() -> list[TokenizerInfo]:
+    """All tokenizers, exact ones first.
+
+    Example: [t.name for t in list_tokenizers()][:2] -> ['o200k_base', 'cl100k_base']
+    """
+    return list(TOKENIZERS.values())
+
+
+def tokenizer_info(name: str) -> TokenizerInfo:
+    try:
+        return TOKENIZERS[name]
+    except KeyError:
+        known = ", ".join(TOKENIZERS)
+        raise ValueError(f"unknown tokenizer {name!r}; known tokenizers: {known}") from None
+
+
+def _read_bpe(path: Path, sha256: str | None = None) -> dict[bytes, int]:
+    try:
+        contents = path.read_bytes()
+    except OSError as e:
+        raise TokenizerFileError(f"tokenizer file {path} cannot be read: {e}") from None
+    actual = hashlib.sha256(contents).hexdigest()
+    if sha256 is not None and actual != sha256:
+        raise TokenizerFileError(f"tokenizer file {path} has sha256 {actual}, expected {sha256}")
+    return {base64.b64decode(tok): int(rank) for tok, rank in (line.split() for line in contents.splitlines() if line)}
+
+
+def _openai_params(name: str) -> dict:
+    """Pattern and special tokens exactly as tiktoken defines them, with the ranks read from our file."""
+    import tiktoken_ext.openai_public as openai_public
+
+    expected: dict[str, str] = {}
+
+    def load_shipped(blobpath: str, expected_hash: str | None = None) -> dict[bytes, int]:
+        expected["hash"] = expected_hash or ""
+        return _read_bpe(TOKENIZER_DIR / f"{name}.tiktoken", expected_hash or _OPENAI_FILES[name])
+
+    original = openai_public.load_tiktoken_bpe
+    openai_public.load_tiktoken_bpe = load_shipped
+    try:
+        params = getattr(openai_public, name)()
+    finally:
+        openai_public.load_tiktoken_bpe = original
+    if expected["hash"] != _OPENAI_FILES[name]:
+        raise TokenizerFileError(f"tiktoken now expects {expected['hash']} for {name}; update data/tokenizers")
+    return params
+
+
+def _llama3_encoding() -> tiktoken.Encoding:
+    from llama_models.llama3.tokenizer import Tokenizer as Llama3Tokenizer
+
+    path = resources.files("llama_models") / "llama3" / "tokenizer.model"
+    with resources.as_file(path) as p:
+        ranks = _read_bpe(Path(p))
+    return tiktoken.Encoding(
+        name="llama3",
+        pat_str=Llama3Tokenizer.pat_str,
+        mergeable_ranks=ranks,
+        special_tokens={},
+    )
+
+
+def mistral_model_path(name: str) -> Path:
+    return Path(str(resources.files("mistral_common") / "data" / _MISTRAL_FILES[name]))
+
+
+_lock = threading.Lock()
+
+
+@cache
+def _backend(name: str):
+    """The loaded tokenizer object for an exact tokenizer (tiktoken.Encoding or SentencePieceProcessor)."""
+    with _lock:
+        if name in _OPENAI_FILES:
+            return tiktoken.Encoding(**_openai_params(name))
+        if name == "llama3":
+            return _llama3_encoding()
+        if name in _MISTRAL_FILES:
+            import sentencepiece
+
+            return sentencepiece.SentencePieceProcessor(model_file=str(mistral_model_path(name)))
+    raise ValueError(f"{name!r} has no exact tokenizer")
+
+
+def encode(text: str, tokenizer: str) -> list[int]:
+    """Token ids of ``text``; special-token strings are ordinary text.
+
+    Example: encode("Olá, mundo!", "o200k_base") -> [62572, 11, 38052, 0]
+    """
+    info = tokenizer_info(tokenizer)
+    if not info.exact:
+        raise ValueError(f"{tokenizer} is an estimate: there is no public tokenizer to produce ids")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    if not text:
+        return []
+    backend = _backend(tokenizer)
+    if isinstance(backend, tiktoken.Encoding):
+        return backend.encode_ordinary(text)
+    return backend.encode(text)
+
+
+# Big pastes are counted in chunks on all cores. The cuts are placed where the tokenizer itself always cuts, so
+# the sum of the chunks' counts is the count of the whole text (tests check this on tricky and large input):
+# - tiktoken's split patterns never let a piece run from a newline into a following non-space character;
+# - SentencePiece (Mistral) never merges across a space before a word, and its dummy prefix "▁" stands in for
+#   the single space dropped at each cut.
+CHUNK_CHARS = 16_384
+PARALLEL_FROM_CHARS = 256 * 1024
+_THREADS = max(1, min(4, os.cpu_count() or 1))
+
+
+def _cuts(text: str, at_cut) -> list[int]:
+    cuts, i, n = [0], CHUNK_CHARS, len(text)
+    while i < n:
+        while i < n and not at_cut(text, i):
+            i += 1
+        if i < n:
+            cuts.append(i)
+        i += CHUNK_CHARS
+    cuts.append(n)
+    return cuts
+
+
+def _after_newline(text: str, i: int) -> bool:
+    return text[i - 1] == "\n" and not text[i].isspace()
+
+
+def _after_single_space(text: str, i: int) -> bool:
+    return text[i - 1] == " " and not text[i].isspace() and not text[i - 2].isspace()
+
+
+def _count_large(text: str, backend) -> int:
+    if isinstance(backend, tiktoken.Encoding):
+        cuts = _cuts(text, _after_newline)
+        chunks = [text[a:b] for a, b in itertools.pairwise(cuts)]
+        return sum(map(len, backend.encode_ordinary_batch(chunks, num_threads=_THREADS)))
+    cuts = _cuts(text, _after_single_space)
+    chunks = [text[a : b - 1] if b < len(text) else text[a:b] for a, b in itertools.pairwise(cuts)]
+    return sum(map(len, backend.encode(chunks, num_threads=_THREADS)))
+
+
+# Counts are cached per (tokenizer, text digest): the book and the widgets count the same text many times.
+_COUNT_CACHE: OrderedDict[tuple[str, bytes], int] = OrderedDict()
+_COUNT_CACHE_SIZE = 256
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def count_tokens(text: str, tokenizer: str) -> int:
+    """Number of tokens in ``text`` for ``tokenizer`` (an estimate where ``tokenizer_info(...).exact`` is False).
+
+    Example: count_tokens("", "cl100k_base") -> 0;  count_tokens("<|endoftext|>", "cl100k_base") -> 7
+    """
+    info = tokenizer_info(tokenizer)
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    if not text:
+        return 0
+    if tokenizer == "gemini_estimate":
+        return math.ceil(len(text) / 4)
+    if tokenizer == "claude_estimate":
+        return count_tokens(text, "cl100k_base")
+    key = (info.name, _digest(text))
+    hit = _COUNT_CACHE.get(key)
+    if hit is not None:
+        _COUNT_CACHE.move_to_end(key)
+        return hit
+    if len(text) >= PARALLEL_FROM_CHARS:
+        n = _count_large(text, _backend(tokenizer))
+    else:
+        n = len(encode(text, tokenizer))
+    _COUNT_CACHE[key] = n
+    if len(_COUNT_CACHE) > _COUNT_CACHE_SIZE:
+        _COUNT_CACHE.popitem(last=False)
+    return n
+
+
+@dataclass(frozen=True)
+class TokenPiece:
+    """One token for display: its id, its bytes and a printable text.
+
+    ``partial`` is True when the token's bytes are only part of a UTF-8 character (an emoji or an accented
+    letter split across tokens); ``text`` then shows the bytes as ``<0xF0>`` markers.
+    """
+
+    id: int
+    text: str
+    partial: bool
+
+
+def _byte_markers(err: UnicodeDecodeError) -> tuple[str, int]:
+    return "".join(f"<0x{b:02X}>" for b in err.object[err.start : err.end]), err.end
+
+
+codecs.register_error("calculators.byte_markers", _byte_markers)
+
+
+def _piece_text(raw: bytes) -> tuple[str, bool]:
+    """Printable text of a token's bytes: valid UTF-8 as text, stray bytes of a split character as <0xF0>."""
+    try:
+        return raw.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="calculators.byte_markers"), True
+
+
+def token_pieces(text: str, tokenizer: str, *, limit: int = MAX_DISPLAY_TOKENS) -> list[TokenPiece]:
+    """The first ``limit`` tokens of ``text`` with their ids and printable text.
+
+    Example: [p.text for p in token_pieces("Olá, mundo!", "o200k_base")] -> ['Olá', ',', ' mundo', '!']
+    """
+    if limit < 0:
+        raise ValueError("limit must be >= 0")
+    # Tokenizing a prefix is enough to display the first tokens; pieces near the cut are dropped.
+    head = text[: max(limit, 1) * 64]
+    ids = encode(head, tokenizer)
+    if len(head) < len(text):
+        ids = ids[: max(0, min(limit, len(ids) - 8))]
+    ids = ids[:limit]
+    backend = _backend(tokenizer)
+    pieces = []
+    if isinstance(backend, tiktoken.Encoding):
+        for i in ids:
+            shown, partial = _piece_text(backend.decode_single_token_bytes(i))
+            pieces.append(TokenPiece(i, shown, partial))
+    else:
+        for i in ids:
+            piece = backend.id_to_piece(i)
+            if backend.is_byte(i):
+                pieces.append(TokenPiece(i, piece, True))
+            else:
+                pieces.append(TokenPiece(i, piece.replace("\u2581", " "), False))
+    return pieces

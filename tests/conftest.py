@@ -1,0 +1,34 @@
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "chapters" / "_data" / "llms-101.pt-BR.md"
+
+
+@pytest.fixture(scope="session")
+def tiktoken_offline_cache(tmp_path_factory):
+    """A TIKTOKEN_CACHE_DIR holding our shipped BPE files under the names tiktoken gives its downloads.
+
+    With it, ``tiktoken.get_encoding`` runs its own loading code (hash check included) without the network,
+    so it can serve as the reference our loader is compared against.
+    """
+    cache = tmp_path_factory.mktemp("tiktoken-cache")
+    for name in ("o200k_base", "cl100k_base"):
+        url = f"https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
+        shutil.copy(ROOT / "data" / "tokenizers" / f"{name}.tiktoken", cache / hashlib.sha1(url.encode()).hexdigest())
+    old = os.environ.get("TIKTOKEN_CACHE_DIR")
+    os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)
+    yield cache
+    if old is None:
+        del os.environ["TIKTOKEN_CACHE_DIR"]
+    else:
+        os.environ["TIKTOKEN_CACHE_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def article_text() -> str:
+    return ARTICLE.read_text(encoding="utf-8")
