@@ -229,3 +229,26 @@ def test_token_counts_chart_validates():
     assert len(rows) == 4
     assert {r["texto"] for r in rows} == {"português", "inglês"}
     assert spec["encoding"]["x"]["field"] == "tokens"
+
+
+# ---- helpers for the prose -----------------------------------------------------------------------------------------
+
+
+def test_number_pt():
+    assert ct.number_pt(4262) == "4.262"
+    assert ct.number_pt(1.1905, 2) == "1,19"
+    assert ct.number_pt(-1234567.891, 1) == "-1.234.567,9"
+    assert ct.number_pt(0) == "0"
+    assert ct.number_pt(float("nan")) == "sem dado"
+    assert ct.number_pt(None) == "sem dado"
+
+
+def test_snapshot_tokenizers():
+    from calculators import load_snapshot
+
+    table = ct.snapshot_tokenizers(load_snapshot("2024-05"))
+    assert table.loc[0, "tokenizer"] == "o200k_base" and table.loc[0, "models"] == "GPT-4o"
+    row = table.set_index("tokenizer").loc["cl100k_base"]
+    assert row["models"] == "GPT-3.5 Turbo, GPT-4 Turbo" and row["exact"]
+    assert not table.set_index("tokenizer").loc["claude_estimate", "exact"]
+    assert table["tokenizer"].is_unique

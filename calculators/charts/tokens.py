@@ -12,12 +12,14 @@ transforms in Python and compares.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping, Sequence
 
 import altair as alt
 import pandas as pd
 
 from ..tokens import count_tokens, list_tokenizers, token_pieces, tokenizer_info
+from .base import MISSING_PT
 
 # Default cap on the pieces the explorer draws (counting always covers the whole text).
 DISPLAY_LIMIT = 300
@@ -38,6 +40,33 @@ PROBABILITY_EXPR = "datum.weight / datum.total_weight"
 def default_tokenizers() -> list[str]:
     """Every tokenizer of ``calculators.tokens``, exact ones first."""
     return [t.name for t in list_tokenizers()]
+
+
+def number_pt(value: float | None, decimals: int = 0) -> str:
+    """A number the Brazilian way (``.`` between thousands, ``,`` before decimals); a missing value reads "sem dado".
+
+    Example: number_pt(4262) -> '4.262';  number_pt(1.1905, 2) -> '1,19';  number_pt(float("nan")) -> 'sem dado'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return MISSING_PT
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def snapshot_tokenizers(df: pd.DataFrame) -> pd.DataFrame:
+    """The tokenizers a snapshot's models use, in ``list_tokenizers`` order: ``tokenizer, exact, models``.
+
+    ``df`` is a ``load_snapshot`` frame; ``models`` lists the models of each tokenizer, comma-separated.
+
+    Example: snapshot_tokenizers(load_snapshot("2024-05")).loc[0, "models"] -> 'GPT-4o'   (o200k_base)
+    """
+    per_model = df[["model", "tokenizer"]].drop_duplicates()
+    rows = []
+    for info in list_tokenizers():
+        models = sorted(per_model.loc[per_model["tokenizer"] == info.name, "model"])
+        if models:
+            rows.append({"tokenizer": info.name, "exact": info.exact, "models": ", ".join(models)})
+    return pd.DataFrame(rows, columns=["tokenizer", "exact", "models"])
 
 
 def token_table(text: str, tokenizers: Sequence[str] | None = None, *, limit: int = DISPLAY_LIMIT) -> pd.DataFrame:
