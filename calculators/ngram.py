@@ -44,15 +44,23 @@ def words(text: str) -> list[str]:
 
 
 def detokenize(tokens: Sequence[str]) -> str:
-    """Join word tokens back into text, without a space before punctuation.
+    """Join word tokens back into text: no space before punctuation, straight quotes hug what they enclose.
 
     Example: detokenize(['Olá', ',', 'mundo', '!']) -> 'Olá, mundo!'
+             detokenize(['a', '"', 'b', '"', 'c']) -> 'a "b" c'
     """
     out = ""
+    glue_next = False  # after an opening bracket or quote
+    quote_open = False
     for tok in tokens:
-        if out and tok not in _NO_SPACE_BEFORE and out[-1] not in _NO_SPACE_AFTER:
-            out += " "
-        out += tok
+        if tok == '"':
+            space = bool(out) and not quote_open and not glue_next
+            glue_next = not quote_open
+            quote_open = not quote_open
+        else:
+            space = bool(out) and not glue_next and tok not in _NO_SPACE_BEFORE
+            glue_next = tok in _NO_SPACE_AFTER
+        out += (" " if space else "") + tok
     return out
 
 

@@ -31,6 +31,8 @@ def test_words_and_detokenize():
     assert detokenize(["Olá", ",", "mundo", "!"]) == "Olá, mundo!"
     assert detokenize(["(", "sim", ")", "."]) == "(sim)."
     assert detokenize([]) == ""
+    assert detokenize(["a", '"', "b", '"', "c"]) == 'a "b" c'
+    assert detokenize(["a", "(", '"', "b", '"', ")", "."]) == 'a ("b").'
 
 
 def test_plain_text():
