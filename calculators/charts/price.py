@@ -1,0 +1,353 @@
+"""Price charts: what a text or a workload costs on each (model, provider), recomputed in the browser.
+
+The sliders are Vega-Lite params; the formulas they feed are the module-level strings below, and
+``tests/test_charts_price.py`` pins each one to its Python twin in ``calculators.pricing`` / ``calculators.fx``.
+A missing price shows as "sem dado" (never as 0); estimated prices and token counts are labelled as estimates.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from ..choose import prompt_tier
+from ..costs import DAYS_PER_MONTH, price_is_estimate
+from .base import MISSING_PT, snapshot_caption
+
+# --- browser-side formulas (Vega expressions) -------------------------------------------------------------------
+# Param names, as the sliders' <input name="..."> and the formulas spell them.
+OUTPUT_TOKENS_PARAM = "output_tokens"
+REQUESTS_PER_DAY_PARAM = "requests_per_day"
+WORKLOAD_INPUT_PARAM = "workload_input_tokens"
+WORKLOAD_OUTPUT_PARAM = "workload_output_tokens"
+USD_BRL_PARAM = "usd_brl"
+
+# One request: the row's own input tokens (the text counted with its tokenizer) + the slider's output tokens.
+# Twin: pricing.request_cost_usd(price, input_tokens=..., output_tokens=...).
+COST_USD_EXPR = "(datum.input_tokens * datum.input_usd_per_mtok + output_tokens * datum.output_usd_per_mtok) / 1000000"
+
+# A month of identical requests. Twin: pricing.monthly_cost_usd(price, requests_per_day=..., input_tokens=...,
+# output_tokens=..., days_per_month=DAYS_PER_MONTH).
+MONTHLY_COST_USD_EXPR = (
+    "(workload_input_tokens * datum.input_usd_per_mtok + workload_output_tokens * datum.output_usd_per_mtok)"
+    f" / 1000000 * requests_per_day * {DAYS_PER_MONTH}"
+)
+
+# Dollars to reais at the rate the reader typed. Twin: fx.usd_to_brl(usd, brl_per_usd=...).
+MONTHLY_COST_BRL_EXPR = "datum.monthly_cost_usd * toNumber(usd_brl)"
+
+# Tiered prices: a row like "Google (prompt >128K)" applies only to prompts in its range (choose.prompt_tier).
+# Twin: choose.tier_applies(provider, input_tokens).
+TIER_APPLIES_EXPR = (
+    "(datum.tier_above_tokens == 0 || workload_input_tokens > datum.tier_above_tokens)"
+    " && (!isValid(datum.tier_at_most_tokens) || workload_input_tokens <= datum.tier_at_most_tokens)"
+)
+
+# Guards: a row without both prices has no cost (null, shown as "sem dado"), and no rate means no BRL figure.
+PRICED_EXPR = "isValid(datum.input_usd_per_mtok) && isValid(datum.output_usd_per_mtok)"
+RATE_SET_EXPR = "isValid(usd_brl) && toNumber(usd_brl) > 0"
+
+
+def pt_number_expr(value: str, decimals: int) -> str:
+    """Vega expression formatting ``value`` the Brazilian way: 3,600.5 -> "3.600,50" (as ``base.usd_pt`` does).
+
+    Vega formats numbers in its page-wide default locale: English unless some chart on the page set
+    ``formatLocale``. The expression checks which one is in force, and swaps the separators only if needed.
+    """
+    formatted = f"format({value}, ',.{decimals}f')"
+    swapped = f"replace(replace(replace({formatted}, regexp(',', 'g'), '_'), '.', ','), regexp('_', 'g'), '.')"
+    return f"(format(0.5, '.1f') === '0.5' ? {swapped} : {formatted})"
+
+
+def money_label_expr(value: str, decimals: int, currency: str = "US$") -> str:
+    """Vega expression: "US$ 0,12000" for a number, "sem dado" for a missing one."""
+    return f"(isValid({value}) ? '{currency} ' + {pt_number_expr(value, decimals)} : '{MISSING_PT}')"
+
+
+COST_DECIMALS = 5  # one request of a few thousand tokens can cost a few hundredths of a cent
+MONTHLY_DECIMALS = 2
+
+
+def _usd_axis(decimals: int) -> str:
+    return "'US$ ' + " + pt_number_expr("datum.value", decimals)
+
+
+LISTED_PT = "preço de tabela e tokens exatos"
+ESTIMATE_PT = "com estimativa (de preço ou de tokens)"
+
+
+# --- data for the charts -----------------------------------------------------------------------------------------
+def _note_pt(tokens_exact: bool, price_estimate: bool) -> str:
+    notes = []
+    if not tokens_exact:
+        notes.append("tokens estimados")
+    if price_estimate:
+        notes.append("preço estimado")
+    return "; ".join(notes)
+
+
+def chart_rows(costs: pd.DataFrame) -> pd.DataFrame:
+    """The columns the browser needs, one row per (model, provider), with the labels the charts show.
+
+    ``costs`` is a ``load_snapshot`` frame, optionally with ``input_tokens`` / ``input_tokens_exact`` (as
+    ``pricing.cost_table`` adds them). Missing prices stay missing.
+    """
+    out = pd.DataFrame(
+        {
+            "model": costs["model"],
+            "provider": costs["provider"],
+            "input_usd_per_mtok": costs["input_usd_per_mtok"].astype("float64"),
+            "output_usd_per_mtok": costs["output_usd_per_mtok"].astype("float64"),
+        }
+    )
+    if "input_tokens" in costs:
+        out["input_tokens"] = costs["input_tokens"].astype("int64")
+    exact = costs["input_tokens_exact"] if "input_tokens_exact" in costs else costs["tokenizer_exact"]
+    estimate = costs["price_estimate"] if "price_estimate" in costs else price_is_estimate(costs)
+    out["tokens_exact"] = exact.astype(bool)
+    out["price_estimate"] = estimate.astype(bool)
+    tiers = [prompt_tier(p) for p in out["provider"]]
+    out["tier_above_tokens"] = [low for low, _ in tiers]
+    out["tier_at_most_tokens"] = [None if math.isinf(high) else high for _, high in tiers]
+    out["row_label"] = out["model"] + " · " + out["provider"]
+    out["note_pt"] = [_note_pt(e, p) for e, p in zip(out["tokens_exact"], out["price_estimate"], strict=True)]
+    out["kind_pt"] = [ESTIMATE_PT if n else LISTED_PT for n in out["note_pt"]]
+    return out.reset_index(drop=True)
+
+
+def _title(text: str, df: pd.DataFrame, *lines: str) -> alt.TitleParams:
+    return alt.TitleParams(text, subtitle=[snapshot_caption(df), *lines], anchor="start")
+
+
+_KIND_COLORS = alt.Scale(domain=[LISTED_PT, ESTIMATE_PT], range=["#1f77b4", "#ff7f0e"])
+_PRICE_COLORS = alt.Scale(domain=["preço de tabela", "preço estimado"], range=["#1f77b4", "#ff7f0e"])
+_LEGEND = alt.Legend(orient="bottom", labelLimit=400)
+_SVG = {"embedOptions": {"renderer": "svg"}}  # text marks stay in the page's DOM: readable, and testable
+
+
+# --- charts --------------------------------------------------------------------------------------------------------
+def text_cost_chart(
+    costs: pd.DataFrame,
+    *,
+    output_tokens: int = 1_000,
+    max_output_tokens: int = 10_000,
+    step: int = 50,
+    title: str = "Quanto custa um pedido com este texto",
+) -> alt.LayerChart:
+    """Cost of one request per (model, provider): the text's tokens in + the slider's ``output_tokens`` out.
+
+    ``costs`` is ``costs.calculator_table(df, text=...)`` or ``pricing.cost_table(df, text=...)`` (its
+    ``input_tokens`` are the text counted with each row's tokenizer; the former also leaves out price tiers that
+    do not apply to the text's length). The slider's param is named ``output_tokens``; the browser computes
+    ``COST_USD_EXPR``. Each row's label reads "US$ 0,13893" or "sem dado", with "(tokens estimados)" or
+    "(preço estimado)" where that is so.
+    """
+    rows = chart_rows(costs)
+    slider = alt.param(
+        name=OUTPUT_TOKENS_PARAM,
+        value=output_tokens,
+        bind=alt.binding_range(min=0, max=max_output_tokens, step=step, name="tokens de saída "),
+    )
+    base = (
+        alt.Chart(rows)
+        .transform_calculate(cost_usd=f"{PRICED_EXPR} ? {COST_USD_EXPR} : null")
+        .transform_calculate(
+            cost_label=money_label_expr("datum.cost_usd", COST_DECIMALS)
+            + " + (datum.note_pt ? ' (' + datum.note_pt + ')' : '')",
+            label_x="isValid(datum.cost_usd) ? datum.cost_usd : 0",
+            sort_key="isValid(datum.cost_usd) ? datum.cost_usd : 1e12",
+        )
+        .encode(
+            y=alt.Y(
+                "row_label:N",
+                sort=alt.EncodingSortField("sort_key", op="min", order="ascending"),
+                title=None,
+                axis=alt.Axis(labelLimit=340),
+            ),
+            description=alt.Description("row_label:N"),
+        )
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X("cost_usd:Q", title="custo de um pedido (US$)", axis=alt.Axis(labelExpr=_usd_axis(2))),
+        color=alt.Color(
+            "kind_pt:N", scale=_KIND_COLORS, title=None, legend=alt.Legend(orient="bottom", labelLimit=400)
+        ),
+        tooltip=[
+            alt.Tooltip("row_label:N", title="modelo · provedor"),
+            alt.Tooltip("input_tokens:Q", title="tokens de entrada", format=","),
+            alt.Tooltip("input_usd_per_mtok:Q", title="entrada (US$/1M tokens)"),
+            alt.Tooltip("output_usd_per_mtok:Q", title="saída (US$/1M tokens)"),
+            alt.Tooltip("cost_label:N", title="custo"),
+        ],
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(x="label_x:Q", text="cost_label:N")
+    return (
+        alt.layer(bars, labels)
+        .add_params(slider)
+        .properties(
+            width=360,
+            height=alt.Step(16),
+            title=_title(title, costs, "arraste o controle de tokens de saída: o custo é recalculado aqui mesmo"),
+            usermeta=_SVG,
+        )
+    )
+
+
+def workload_chart(
+    df: pd.DataFrame,
+    *,
+    requests_per_day: int = 1_000,
+    input_tokens: int = 3_000,
+    output_tokens: int = 1_000,
+    brl_per_usd: float | None = None,
+    rate_note: str = "",
+    title: str = "Quanto custa um mês de pedidos",
+) -> alt.LayerChart:
+    """Monthly cost of ``requests_per_day`` identical requests, per model, on its cheapest provider (or on all).
+
+    Sliders: ``requests_per_day``, ``workload_input_tokens``, ``workload_output_tokens``; a number box
+    ``usd_brl`` (reais per dollar, empty when ``brl_per_usd`` is None: then only dollars show); a checkbox
+    to show every provider instead of the cheapest of each model. Formulas: ``MONTHLY_COST_USD_EXPR``,
+    ``MONTHLY_COST_BRL_EXPR``. ``rate_note`` says where the default rate comes from.
+    """
+    rows = chart_rows(df).drop(columns=["tokens_exact"], errors="ignore")
+    rows["note_pt"] = ["preço estimado" if p else "" for p in rows["price_estimate"]]
+    rows["kind_pt"] = ["preço estimado" if p else "preço de tabela" for p in rows["price_estimate"]]
+    # On a tie, the model's own creator first (Claude 3 Opus: Anthropic, not Amazon Bedrock at the same price).
+    creators = df["creator"] if "creator" in df else pd.Series("", index=df.index)
+    rows["tie_break"] = [0 if c and p.startswith(c) else 1 for c, p in zip(creators, df["provider"], strict=True)]
+    params = [
+        alt.param(
+            name=REQUESTS_PER_DAY_PARAM,
+            value=requests_per_day,
+            bind=alt.binding_range(min=0, max=50_000, step=100, name="pedidos por dia "),
+        ),
+        alt.param(
+            name=WORKLOAD_INPUT_PARAM,
+            value=input_tokens,
+            bind=alt.binding_range(min=0, max=20_000, step=100, name="tokens de entrada por pedido "),
+        ),
+        alt.param(
+            name=WORKLOAD_OUTPUT_PARAM,
+            value=output_tokens,
+            bind=alt.binding_range(min=0, max=5_000, step=50, name="tokens de saída por pedido "),
+        ),
+        alt.param(
+            name=USD_BRL_PARAM,
+            value=brl_per_usd,
+            bind=alt.binding(input="number", name="câmbio (R$ por US$) "),
+        ),
+        alt.param(
+            name="all_providers",
+            value=False,
+            bind=alt.binding_checkbox(name="mostrar todos os provedores (e não só o mais barato de cada modelo) "),
+        ),
+    ]
+    brl_label = money_label_expr("datum.monthly_cost_brl", MONTHLY_DECIMALS, "R$")
+    base = (
+        alt.Chart(rows)
+        .transform_filter(TIER_APPLIES_EXPR)
+        .transform_calculate(monthly_cost_usd=f"{PRICED_EXPR} ? {MONTHLY_COST_USD_EXPR} : null")
+        .transform_calculate(
+            monthly_cost_brl=f"isValid(datum.monthly_cost_usd) && {RATE_SET_EXPR} ? {MONTHLY_COST_BRL_EXPR} : null",
+            sort_key="isValid(datum.monthly_cost_usd) ? datum.monthly_cost_usd : 1e15",
+        )
+        .transform_window(
+            rank="row_number()",
+            groupby=["model"],
+            sort=[alt.SortField("sort_key", order="ascending"), alt.SortField("tie_break", order="ascending")],
+        )
+        .transform_filter("all_providers || datum.rank == 1")
+        .transform_calculate(
+            month_label=money_label_expr("datum.monthly_cost_usd", MONTHLY_DECIMALS)
+            + f" + (isValid(datum.monthly_cost_brl) ? ' · ' + {brl_label} : '')"
+            + " + (datum.note_pt ? ' (' + datum.note_pt + ')' : '')",
+            label_x="isValid(datum.monthly_cost_usd) ? datum.monthly_cost_usd : 0",
+        )
+        .encode(
+            y=alt.Y(
+                "row_label:N",
+                sort=alt.EncodingSortField("sort_key", op="min", order="ascending"),
+                title=None,
+                axis=alt.Axis(labelLimit=340),
+            ),
+            description=alt.Description("row_label:N"),
+        )
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X(
+            "monthly_cost_usd:Q",
+            title=f"custo por mês de {DAYS_PER_MONTH} dias (US$)",
+            axis=alt.Axis(labelExpr=_usd_axis(0)),
+        ),
+        color=alt.Color(
+            "kind_pt:N", scale=_PRICE_COLORS, title=None, legend=alt.Legend(orient="bottom", labelLimit=400)
+        ),
+        tooltip=[
+            alt.Tooltip("row_label:N", title="modelo · provedor"),
+            alt.Tooltip("input_usd_per_mtok:Q", title="entrada (US$/1M tokens)"),
+            alt.Tooltip("output_usd_per_mtok:Q", title="saída (US$/1M tokens)"),
+            alt.Tooltip("month_label:N", title="por mês"),
+        ],
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(x="label_x:Q", text="month_label:N")
+    lines = ["mesmos tokens em todos os modelos; com a caixa desmarcada, só o provedor mais barato de cada modelo"]
+    if rate_note:
+        lines.append(rate_note)
+    return (
+        alt.layer(bars, labels)
+        .add_params(*params)
+        .properties(width=360, height=alt.Step(16), title=_title(title, df, *lines), usermeta=_SVG)
+    )
+
+
+def review_history_chart(history: pd.DataFrame, models: list[str] | None = None) -> alt.Chart:
+    """The article's review (3,000 in + 1,000 out) per model, one point per snapshot (log scale).
+
+    ``history`` is ``costs.review_costs_by_snapshot()``. A model a snapshot does not price has no point
+    there (the table beside the chart says "sem dado").
+    """
+    data = history if models is None else history[history["model"].isin(models)]
+    data = data[data["median_cost_usd"].notna()].assign(
+        snapshot_label=lambda d: d["snapshot"] + " (até " + d["as_of"] + ")"
+    )
+    snaps = list(dict.fromkeys(history["snapshot"] + " (até " + history["as_of"] + ")"))
+    caption = "dados: snapshots " + ", ".join(snaps) if snaps else "dados: nenhum snapshot"
+    return (
+        alt.Chart(data)
+        .mark_point(filled=True, size=80)
+        .encode(
+            x=alt.X(
+                "median_cost_usd:Q",
+                scale=alt.Scale(type="log"),
+                title="custo da revisão do artigo (US$, mediana dos provedores)",
+                axis=alt.Axis(labelExpr="'US$ ' + replace(format(datum.value, '~g'), '.', ',')"),
+            ),
+            y=alt.Y("model:N", title=None, sort=alt.EncodingSortField("median_cost_usd", op="max", order="descending")),
+            color=alt.Color(
+                "snapshot_label:N",
+                title="snapshot",
+                scale=alt.Scale(domain=snaps),
+                legend=alt.Legend(orient="bottom", labelLimit=400),
+            ),
+            shape=alt.Shape("snapshot_label:N", title="snapshot", scale=alt.Scale(domain=snaps)),
+            tooltip=[
+                alt.Tooltip("model:N", title="modelo"),
+                alt.Tooltip("snapshot_label:N", title="snapshot"),
+                alt.Tooltip("median_cost_usd:Q", title="mediana dos provedores (US$)", format=".5f"),
+                alt.Tooltip("min_cost_usd:Q", title="no mais barato (US$)", format=".5f"),
+                alt.Tooltip("cheapest_provider:N", title="mais barato"),
+            ],
+        )
+        .properties(
+            width=360,
+            height=alt.Step(18),
+            title=alt.TitleParams(
+                "Revisar o artigo (3.000 tokens de entrada + 1.000 de saída), snapshot a snapshot",
+                subtitle=[caption, "escala logarítmica: cada marca do eixo é 10× a anterior"],
+                anchor="start",
+            ),
+        )
+    )

@@ -1,0 +1,206 @@
+"""The tables the Preço chapter and its calculator show, built from ``pricing``, ``fx`` and ``data``.
+
+- ``token_count_table``: a text's tokens for each tokenizer a snapshot uses, exact or estimate;
+- ``calculator_table``: a text's cost on every (model, provider): per request, per month, in USD and BRL;
+- ``review_costs_by_snapshot``: the article's "review this article" (3,000 in + 1,000 out) in every snapshot.
+
+Missing prices stay missing (NaN), never zero; estimated prices and token counts are flagged.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .choose import tier_applies
+from .claims import REVIEW_INPUT_TOKENS, REVIEW_OUTPUT_TOKENS
+from .data import list_snapshots, load_snapshot
+from .fx import usd_to_brl
+from .paths import ROOT
+from .pricing import Price, cost_table, input_tokens_by_tokenizer, monthly_cost_usd
+from .tokens import tokenizer_info
+
+PRICE_METRICS = ("input_usd_per_mtok", "output_usd_per_mtok")
+DAYS_PER_MONTH = 30
+ARTICLE_PATH = ROOT / "chapters" / "_data" / "llms-101.pt-BR.md"
+
+
+def article_text() -> str:
+    """The article "LLMs - 101" as the course ships it (the price calculators' default text)."""
+    return ARTICLE_PATH.read_text(encoding="utf-8")
+
+
+def price_is_estimate(df: pd.DataFrame) -> pd.Series:
+    """True on rows whose input or output price is an estimate (``*_confidence == "estimate"``)."""
+    flags = [df[f"{m}_confidence"].eq("estimate") for m in PRICE_METRICS if f"{m}_confidence" in df]
+    if not flags:
+        return pd.Series(False, index=df.index)
+    return pd.concat(flags, axis=1).any(axis=1)
+
+
+def row_price(row) -> Price | None:
+    """The ``Price`` of one (model, provider) row, or None where the input or output price is missing."""
+    values = [row[m] for m in PRICE_METRICS]
+    if any(v is None or pd.isna(v) for v in values):
+        return None
+    cached = row.get("cached_input_usd_per_mtok")
+    return Price(
+        input_usd_per_mtok=float(values[0]),
+        output_usd_per_mtok=float(values[1]),
+        cached_input_usd_per_mtok=None if cached is None or pd.isna(cached) else float(cached),
+    )
+
+
+def token_count_table(text: str, df: pd.DataFrame) -> pd.DataFrame:
+    """One row per tokenizer that ``df`` uses: ``tokenizer``, ``input_tokens``, ``exact``, ``method``, ``models``.
+
+    Example: token_count_table("Olá, mundo!", load_snapshot("2024-05")) -> o200k_base: 4 tokens (exact, GPT-4o)
+    """
+    tokenizers = sorted(df["tokenizer"].unique())
+    counts = input_tokens_by_tokenizer(text, tokenizers)
+    rows = []
+    for name in tokenizers:
+        info = tokenizer_info(name)
+        models = sorted(df.loc[df["tokenizer"] == name, "model"].unique())
+        rows.append(
+            {
+                "tokenizer": name,
+                "input_tokens": counts[name],
+                "exact": info.exact,
+                "method": info.method,
+                "models": ", ".join(models),
+            }
+        )
+    return pd.DataFrame(rows, columns=["tokenizer", "input_tokens", "exact", "method", "models"])
+
+
+CALCULATOR_COLUMNS = [
+    "model",
+    "provider",
+    "tokenizer",
+    "input_tokens",
+    "input_tokens_exact",
+    "output_tokens",
+    "input_usd_per_mtok",
+    "output_usd_per_mtok",
+    "price_estimate",
+    "cost_usd",
+    "requests_per_day",
+    "monthly_cost_usd",
+    "cost_brl",
+    "monthly_cost_brl",
+]
+
+
+def calculator_table(
+    df: pd.DataFrame,
+    *,
+    text: str | None = None,
+    input_tokens: int | None = None,
+    output_tokens: int,
+    requests_per_day: float,
+    brl_per_usd: float | None = None,
+    days_per_month: float = DAYS_PER_MONTH,
+) -> pd.DataFrame:
+    """Every (model, provider) of ``df`` with the cost of one request and of a month of them, in USD and BRL.
+
+    Give ``text`` (counted with each row's own tokenizer) or ``input_tokens``. ``cost_usd`` is
+    ``pricing.cost_table``'s; ``monthly_cost_usd`` is ``pricing.monthly_cost_usd`` on each row's price; the BRL
+    columns are ``fx.usd_to_brl`` at ``brl_per_usd`` (missing when no rate is given). A missing price gives
+    missing costs, never zero. A price tier that does not apply to the request's length (``Google (prompt
+    >128K)`` for a short text, see ``choose.prompt_tier``) is left out. Sorted from the cheapest request to the
+    dearest, missing costs last.
+
+    Example: calculator_table(df, input_tokens=3_000, output_tokens=1_000, requests_per_day=1_000,
+             brl_per_usd=5.0) -> Claude 3 Opus on Anthropic: 0.12 USD a request, 3,600 USD a month, 18,000 BRL
+    """
+    costs = cost_table(df, text=text, input_tokens=input_tokens, output_tokens=output_tokens)
+    applies = [tier_applies(p, int(n)) for p, n in zip(costs["provider"], costs["input_tokens"], strict=True)]
+    costs = costs[applies].copy()
+    costs["price_estimate"] = price_is_estimate(costs)
+    costs["requests_per_day"] = requests_per_day
+    monthly = []
+    for (_, row), n_in in zip(costs.iterrows(), costs["input_tokens"], strict=True):
+        price = row_price(row)
+        monthly.append(
+            math.nan
+            if price is None
+            else monthly_cost_usd(
+                price,
+                requests_per_day=requests_per_day,
+                input_tokens=int(n_in),
+                output_tokens=output_tokens,
+                days_per_month=days_per_month,
+            )
+        )
+    costs["monthly_cost_usd"] = pd.Series(monthly, index=costs.index, dtype="float64")
+    costs["cost_brl"] = usd_to_brl(costs["cost_usd"], brl_per_usd=brl_per_usd)
+    costs["monthly_cost_brl"] = usd_to_brl(costs["monthly_cost_usd"], brl_per_usd=brl_per_usd)
+    out = costs[CALCULATOR_COLUMNS].sort_values(["cost_usd", "model", "provider"], na_position="last")
+    out = out.reset_index(drop=True)
+    out.attrs.update(df.attrs)
+    return out
+
+
+def review_costs_by_snapshot(
+    snapshots: list[str] | None = None,
+    *,
+    input_tokens: int = REVIEW_INPUT_TOKENS,
+    output_tokens: int = REVIEW_OUTPUT_TOKENS,
+) -> pd.DataFrame:
+    """The article's review in every snapshot (default: all of ``list_snapshots()``, oldest first).
+
+    One row per (snapshot, model): ``median_cost_usd`` (over the model's priced providers, as the article's
+    figures are), ``min_cost_usd`` and ``cheapest_provider`` (every provider at that cost, comma-separated),
+    ``priced_providers``. A model with no priced
+    provider has missing costs. Price tiers that do not apply to a prompt of ``input_tokens`` are left out (so
+    Gemini counts at its ≤128K price; ``claims.review_costs_usd`` keeps both tiers, as Artificial Analysis did).
+
+    Example: review_costs_by_snapshot(["2024-05"]) -> Claude 3 Opus: median 0.12 USD,
+             cheapest_provider "Amazon Bedrock, Anthropic"
+    """
+    ids = [m["id"] for m in list_snapshots()] if snapshots is None else list(snapshots)
+    frames = []
+    for snap in ids:
+        df = load_snapshot(snap)
+        costs = cost_table(df, input_tokens=input_tokens, output_tokens=output_tokens)
+        costs = costs[[tier_applies(p, input_tokens) for p in costs["provider"]]]
+        priced = costs[costs["cost_usd"].notna()]
+        median = costs.groupby("model")["cost_usd"].median()
+        lowest = priced.groupby("model")["cost_usd"].transform("min")
+        tied = priced[priced["cost_usd"] == lowest].sort_values("provider")
+        cheapest = tied.groupby("model").agg(cost_usd=("cost_usd", "first"), provider=("provider", ", ".join))
+        models = sorted(df["model"].unique())
+        frames.append(
+            pd.DataFrame(
+                {
+                    "snapshot": df.attrs["snapshot"],
+                    "as_of": df.attrs["as_of"],
+                    "model": models,
+                    "median_cost_usd": [float(median.get(m, math.nan)) for m in models],
+                    "min_cost_usd": [float(cheapest["cost_usd"].get(m, math.nan)) for m in models],
+                    "cheapest_provider": [cheapest["provider"].get(m) for m in models],
+                    "priced_providers": [int((priced["model"] == m).sum()) for m in models],
+                }
+            )
+        )
+    columns = [
+        "snapshot",
+        "as_of",
+        "model",
+        "median_cost_usd",
+        "min_cost_usd",
+        "cheapest_provider",
+        "priced_providers",
+    ]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def review_cost_matrix(history: pd.DataFrame, models: list[str], column: str = "median_cost_usd") -> pd.DataFrame:
+    """``models`` down, snapshots across (oldest first), ``column`` in the cells; NaN where a snapshot lacks it."""
+    snaps = list(dict.fromkeys(history["snapshot"]))
+    table = history.pivot_table(index="model", columns="snapshot", values=column, aggfunc="first", dropna=False)
+    return table.reindex(index=models, columns=snaps)

@@ -1,0 +1,208 @@
+"""Price charts: every builder validates, and every browser-side formula is pinned to its Python twin."""
+
+import itertools
+import json
+import random
+
+import altair as alt
+import pandas as pd
+import pytest
+from vega_eval import vega_eval
+
+from calculators import Price, load_snapshot, monthly_cost_usd, request_cost_usd
+from calculators.charts import price
+from calculators.choose import tier_applies
+from calculators.costs import calculator_table, review_costs_by_snapshot
+from calculators.fx import usd_to_brl
+
+
+@pytest.fixture(scope="module")
+def df():
+    return load_snapshot("2024-05")
+
+
+@pytest.fixture(scope="module")
+def priced_rows(df):
+    rows = df[df["input_usd_per_mtok"].notna() & df["output_usd_per_mtok"].notna()]
+    assert len(rows) >= 30
+    return rows
+
+
+def _calculates(spec) -> dict[str, str]:
+    """Every ``calculate`` transform in a spec (layers included), as {name: expression}."""
+    found = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            for t in node.get("transform", []):
+                if "calculate" in t:
+                    found[t["as"]] = t["calculate"]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return found
+
+
+# --- the evaluator itself must refuse what it cannot check ---------------------------------------------------------
+@pytest.mark.parametrize(
+    "expr", ["alert(1)", "datum.x.constructor", "'a' + 1", "datum.x ? 1 : 2", "__import__('os')", "[1][0]"]
+)
+def test_evaluator_rejects_non_arithmetic(expr):
+    with pytest.raises((ValueError, SyntaxError, NameError)):
+        vega_eval(expr, {"x": 1})
+
+
+def test_evaluator_does_arithmetic():
+    assert vega_eval("(datum.a + b) / 2", {"a": 1}, {"b": 3}) == 2
+    assert vega_eval("isValid(datum.a) && !isValid(datum.b)", {"a": 1, "b": None}) is True
+    assert vega_eval("toNumber(r) > 0", {}, {"r": ""}) is False  # Vega: toNumber('') is null, and null > 0 is false
+    assert vega_eval("toNumber(r) * 2", {}, {"r": "2.5"}) == 5
+
+
+# --- formula pins --------------------------------------------------------------------------------------------------
+def _datum(row, **extra):
+    return {
+        "input_usd_per_mtok": float(row["input_usd_per_mtok"]),
+        "output_usd_per_mtok": float(row["output_usd_per_mtok"]),
+        **extra,
+    }
+
+
+def _price(row):
+    return Price(
+        input_usd_per_mtok=float(row["input_usd_per_mtok"]), output_usd_per_mtok=float(row["output_usd_per_mtok"])
+    )
+
+
+def test_cost_formula_matches_request_cost_usd(priced_rows):
+    rng = random.Random(20240521)
+    outputs = [0, 1, 50, 999, 1_000, 4_321, 10_000] + [rng.randrange(0, 10_001) for _ in range(20)]
+    inputs = [0, 1, 3_000, 3_753, 4_262, 5_388, 128_000] + [rng.randrange(0, 200_000) for _ in range(10)]
+    checked = 0
+    for (_, row), n_in, n_out in itertools.product(priced_rows.iterrows(), inputs, outputs):
+        browser = vega_eval(price.COST_USD_EXPR, _datum(row, input_tokens=n_in), {"output_tokens": n_out})
+        python = request_cost_usd(_price(row), input_tokens=n_in, output_tokens=n_out)
+        assert browser == pytest.approx(python, rel=1e-12, abs=1e-15), (row["model"], row["provider"], n_in, n_out)
+        checked += 1
+    assert checked > 10_000
+
+
+def test_monthly_formula_matches_monthly_cost_usd(priced_rows):
+    rng = random.Random(7)
+    for _, row in priced_rows.iterrows():
+        for _ in range(40):
+            per_day, n_in, n_out = rng.randrange(0, 50_001), rng.randrange(0, 20_001), rng.randrange(0, 5_001)
+            params = {"requests_per_day": per_day, "workload_input_tokens": n_in, "workload_output_tokens": n_out}
+            browser = vega_eval(price.MONTHLY_COST_USD_EXPR, _datum(row), params)
+            python = monthly_cost_usd(
+                _price(row),
+                requests_per_day=per_day,
+                input_tokens=n_in,
+                output_tokens=n_out,
+                days_per_month=price.DAYS_PER_MONTH,
+            )
+            assert browser == pytest.approx(python, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("usd", [0.0, 0.12, 3_600.0, 123_456.789])
+@pytest.mark.parametrize("rate", [1.0, 5.1356, 6.25, 0.5])
+def test_brl_formula_matches_usd_to_brl(usd, rate):
+    browser = vega_eval(price.MONTHLY_COST_BRL_EXPR, {"monthly_cost_usd": usd}, {"usd_brl": rate})
+    assert browser == pytest.approx(usd_to_brl(usd, brl_per_usd=rate), rel=1e-12)
+    # The number box hands the rate over as text: the formula converts it.
+    assert vega_eval(price.MONTHLY_COST_BRL_EXPR, {"monthly_cost_usd": usd}, {"usd_brl": str(rate)}) == browser
+
+
+def test_rate_guard_treats_empty_and_zero_as_no_rate():
+    for missing in (None, ""):
+        assert vega_eval(price.RATE_SET_EXPR, {}, {"usd_brl": missing}) is False
+    assert vega_eval(price.RATE_SET_EXPR, {}, {"usd_brl": 0}) is False
+    assert vega_eval(price.RATE_SET_EXPR, {}, {"usd_brl": 5.1}) is True
+
+
+def test_priced_guard(df):
+    for row in price.chart_rows(df).to_dict("records"):
+        datum = {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()}
+        expected = datum["input_usd_per_mtok"] is not None and datum["output_usd_per_mtok"] is not None
+        assert vega_eval(price.PRICED_EXPR, datum) is expected
+
+
+def test_tier_formula_matches_tier_applies(df):
+    rows = price.chart_rows(df)
+    assert set(rows["tier_above_tokens"]) == {0, 128_000}  # Gemini's two prompt tiers are in the data
+    for row in rows.to_dict("records"):
+        for n in (0, 1, 3_000, 127_999, 128_000, 128_001, 1_000_000):
+            browser = vega_eval(price.TIER_APPLIES_EXPR, row, {"workload_input_tokens": n})
+            assert browser == tier_applies(row["provider"], n), (row["provider"], n)
+
+
+# --- builders ------------------------------------------------------------------------------------------------------
+def test_text_cost_chart_validates_and_uses_the_formula(df, article_text):
+    costs = calculator_table(df, text=article_text, output_tokens=1_000, requests_per_day=1)
+    chart = price.text_cost_chart(costs)
+    spec = chart.to_dict()  # altair validates against the Vega-Lite schema here
+    assert [p["name"] for p in spec["params"]] == ["output_tokens"]
+    assert spec["params"][0]["bind"]["input"] == "range"
+    calcs = _calculates(spec)
+    assert price.COST_USD_EXPR in calcs["cost_usd"]
+    assert price.PRICED_EXPR in calcs["cost_usd"]
+    assert "sem dado" in calcs["cost_label"]
+    assert spec["usermeta"]["embedOptions"]["renderer"] == "svg"
+    assert "snapshot 2024-05" in json.dumps(spec["title"], ensure_ascii=False)
+    data = pd.DataFrame(next(iter(spec["datasets"].values())))
+    opus = data[data["row_label"] == "Claude 3 Opus · Anthropic"].iloc[0]
+    assert (
+        opus["input_tokens"]
+        == costs.set_index(["model", "provider"]).loc[("Claude 3 Opus", "Anthropic"), "input_tokens"]
+    )
+    assert opus["note_pt"] == "tokens estimados"  # Claude's tokenizer is not public
+    azure = data[data["row_label"] == "Llama 3 70B · Microsoft Azure"].iloc[0]
+    assert "preço estimado" in azure["note_pt"]
+    raw = {r["row_label"]: r for r in next(iter(spec["datasets"].values()))}
+    assert raw["Llama 3 70B · OctoAI"]["input_usd_per_mtok"] is None  # missing stays missing (null), never 0
+    assert not data["provider"].str.contains(">128K").any()  # a short text is not billed at the long-prompt tier
+
+
+@pytest.mark.parametrize("rate", [None, 5.1356])
+def test_workload_chart_validates(df, rate):
+    spec = price.workload_chart(df, brl_per_usd=rate, rate_note="câmbio: teste").to_dict()
+    params = {p["name"]: p for p in spec["params"]}
+    assert set(params) == {
+        "requests_per_day",
+        "workload_input_tokens",
+        "workload_output_tokens",
+        "usd_brl",
+        "all_providers",
+    }
+    assert params["usd_brl"].get("value") == rate
+    calcs = _calculates(spec)
+    assert price.MONTHLY_COST_USD_EXPR in calcs["monthly_cost_usd"]
+    assert price.MONTHLY_COST_BRL_EXPR in calcs["monthly_cost_brl"]
+    assert price.RATE_SET_EXPR in calcs["monthly_cost_brl"]
+    filters = [t["filter"] for t in spec["transform"] if "filter" in t] if "transform" in spec else []
+    filters += [t["filter"] for layer in spec.get("layer", []) for t in layer.get("transform", []) if "filter" in t]
+    assert price.TIER_APPLIES_EXPR in filters
+
+
+def test_review_history_chart_validates_with_several_snapshots(df):
+    one = review_costs_by_snapshot(["2024-05"])
+    # A second snapshot where one model lost its prices and another is new: the chart must still build.
+    later = one.assign(snapshot="2099-01", as_of="2099-01-01", median_cost_usd=one["median_cost_usd"] / 10)
+    later.loc[later["model"] == "Claude 3 Opus", "median_cost_usd"] = float("nan")
+    history = pd.concat([one, later], ignore_index=True)
+    spec = price.review_history_chart(history, models=["Claude 3 Opus", "GPT-4 Turbo", "Llama 3 70B"]).to_dict()
+    data = pd.DataFrame(next(iter(spec["datasets"].values())))
+    assert len(data) == 5  # 3 models x 2 snapshots, less the missing one: not drawn at 0
+    assert (data["median_cost_usd"] > 0).all()
+    assert spec["encoding"]["x"]["scale"]["type"] == "log"
+    assert isinstance(price.review_history_chart(history.iloc[:0]), alt.Chart)
+
+
+def test_pt_number_expression_shape():
+    expr = price.pt_number_expr("datum.v", 5)
+    assert "format(datum.v, ',.5f')" in expr
+    assert price.money_label_expr("datum.v", 2).startswith("(isValid(datum.v) ?")

@@ -1,0 +1,125 @@
+"""The Preço chapter's tables: a text's cost per request and per month, in USD and BRL, and across snapshots."""
+
+import json
+import math
+import shutil
+
+import pandas as pd
+import pytest
+
+import calculators.data as data_module
+from calculators import cost_table, load_snapshot, monthly_cost_usd, request_cost_usd
+from calculators.claims import review_costs_usd
+from calculators.costs import (
+    article_text,
+    calculator_table,
+    review_cost_matrix,
+    review_costs_by_snapshot,
+    row_price,
+    token_count_table,
+)
+from calculators.fx import usd_to_brl
+from calculators.tokens import count_tokens
+
+
+@pytest.fixture(scope="module")
+def df():
+    return load_snapshot("2024-05")
+
+
+def test_token_count_table_marks_estimates(df):
+    table = token_count_table(article_text(), df).set_index("tokenizer")
+    assert table.loc["cl100k_base", "input_tokens"] == count_tokens(article_text(), "cl100k_base")
+    assert table.loc["cl100k_base", "exact"]
+    assert not table.loc["claude_estimate", "exact"] and not table.loc["gemini_estimate", "exact"]
+    assert "Claude 3 Opus" in table.loc["claude_estimate", "models"]
+    assert set(table.index) == set(df["tokenizer"])
+
+
+def test_calculator_table_matches_pricing(df):
+    text = article_text()
+    view = calculator_table(df, text=text, output_tokens=800, requests_per_day=250, brl_per_usd=5.5)
+    reference = cost_table(df, text=text, output_tokens=800).set_index(["model", "provider"])
+    for row in view.to_dict("records"):
+        ref = reference.loc[(row["model"], row["provider"])]
+        assert row["input_tokens"] == ref["input_tokens"]
+        if math.isnan(ref["cost_usd"]):
+            assert math.isnan(row["cost_usd"]) and math.isnan(row["monthly_cost_usd"]) and math.isnan(row["cost_brl"])
+            continue
+        price = row_price(ref)
+        assert row["cost_usd"] == pytest.approx(
+            request_cost_usd(price, input_tokens=int(ref["input_tokens"]), output_tokens=800)
+        )
+        month = monthly_cost_usd(price, requests_per_day=250, input_tokens=int(ref["input_tokens"]), output_tokens=800)
+        assert row["monthly_cost_usd"] == pytest.approx(month)
+        assert row["monthly_cost_brl"] == pytest.approx(usd_to_brl(month, brl_per_usd=5.5))
+        assert row["cost_brl"] == pytest.approx(row["cost_usd"] * 5.5)
+    assert view.attrs["snapshot"] == "2024-05"
+
+
+def test_calculator_table_sorts_and_keeps_missing_last(df):
+    view = calculator_table(df, input_tokens=3_000, output_tokens=1_000, requests_per_day=1_000)
+    known = view["cost_usd"].notna()
+    assert known.iloc[: known.sum()].all() and not known.iloc[known.sum() :].any()
+    assert view.loc[known, "cost_usd"].is_monotonic_increasing
+    assert view["cost_brl"].isna().all()  # no rate given: no reais, not zero reais
+    opus = view[(view["model"] == "Claude 3 Opus") & (view["provider"] == "Anthropic")].iloc[0]
+    assert opus["cost_usd"] == pytest.approx(0.12) and opus["monthly_cost_usd"] == pytest.approx(3_600)
+    assert view.loc[view["provider"] == "Microsoft Azure", "price_estimate"].any()
+
+
+def test_calculator_table_picks_the_price_tier_by_length(df):
+    short = calculator_table(df, input_tokens=3_000, output_tokens=0, requests_per_day=1)
+    long = calculator_table(df, input_tokens=200_000, output_tokens=0, requests_per_day=1)
+    assert set(short.loc[short["model"] == "Gemini 1.5 Pro", "provider"]) == {"Google (prompt ≤128K)"}
+    assert set(long.loc[long["model"] == "Gemini 1.5 Pro", "provider"]) == {"Google (prompt >128K)"}
+    assert len(short) == len(df) - 2  # only the two >128K rows drop
+
+
+def test_empty_and_special_text(df):
+    empty = calculator_table(df, text="", output_tokens=10, requests_per_day=1)
+    assert (empty["input_tokens"] == 0).all()
+    special = calculator_table(df, text="<|endoftext|>", output_tokens=0, requests_per_day=1)
+    assert (special["input_tokens"] > 1).all()  # typed special tokens are plain text
+
+
+def test_review_costs_in_the_article_snapshot(df):
+    history = review_costs_by_snapshot(["2024-05"]).set_index("model")
+    claims = review_costs_usd(df)
+    for model in ("Claude 3 Opus", "GPT-4 Turbo", "Llama 3 70B"):  # the article's three: same as the claims module
+        assert history.loc[model, "median_cost_usd"] == pytest.approx(claims[model])
+    assert history.loc["Claude 3 Opus", "median_cost_usd"] == pytest.approx(0.12)
+    assert history.loc["Llama 3 70B", "cheapest_provider"] == "DeepInfra, Groq"
+    assert history.loc["Llama 3 70B", "priced_providers"] == 7
+    # Gemini 1.5 Pro at its <=128K price only: 3,000 * 3.5 + 1,000 * 10.5 per 1M
+    assert history.loc["Gemini 1.5 Pro", "median_cost_usd"] == pytest.approx(0.021)
+
+
+def test_review_costs_across_any_number_of_snapshots(tmp_path, monkeypatch):
+    """Two snapshots, the second with a model unpriced and one model gone: missing stays missing."""
+    src = data_module.SNAPSHOT_DIR / "2024-05"
+    for snap, as_of in (("2024-05", "2024-05-21"), ("2025-01", "2025-01-15")):
+        dst = tmp_path / snap
+        shutil.copytree(src, dst)
+        meta = json.loads((dst / "snapshot.json").read_text(encoding="utf-8"))
+        meta.update(id=snap, as_of=as_of)
+        (dst / "snapshot.json").write_text(json.dumps(meta), encoding="utf-8")
+    later = tmp_path / "2025-01" / "figures.csv"
+    figures = pd.read_csv(later, dtype=str, keep_default_na=False)
+    opus_price = (figures["model"] == "Claude 3 Opus") & figures["metric"].str.endswith("_usd_per_mtok")
+    figures.loc[opus_price, ["value", "confidence"]] = ["", "missing"]
+    figures = figures[figures["model"] != "Mistral Large"]
+    figures.to_csv(later, index=False)
+    models = pd.read_csv(tmp_path / "2025-01" / "models.csv", dtype=str)
+    models[models["model"] != "Mistral Large"].to_csv(tmp_path / "2025-01" / "models.csv", index=False)
+    monkeypatch.setattr(data_module, "SNAPSHOT_DIR", tmp_path)
+
+    history = review_costs_by_snapshot()
+    assert list(dict.fromkeys(history["snapshot"])) == ["2024-05", "2025-01"]
+    matrix = review_cost_matrix(history, ["Claude 3 Opus", "Mistral Large", "Llama 3 70B"])
+    assert list(matrix.columns) == ["2024-05", "2025-01"]
+    assert matrix.loc["Claude 3 Opus", "2024-05"] == pytest.approx(0.12)
+    assert math.isnan(matrix.loc["Claude 3 Opus", "2025-01"])  # unpriced: missing, not 0
+    assert math.isnan(matrix.loc["Mistral Large", "2025-01"])  # gone from the snapshot
+    assert matrix.loc["Llama 3 70B", "2025-01"] == pytest.approx(matrix.loc["Llama 3 70B", "2024-05"])
+    assert review_costs_by_snapshot([]).empty
