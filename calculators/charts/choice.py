@@ -1,0 +1,304 @@
+"""Charts for choosing: open against closed models, and the "escolha seu LLM" lab that runs in the browser.
+
+The lab's formulas and checks live here as Vega expression strings; the tests evaluate them in Python and pin
+them to ``calculators.pricing``, ``calculators.latency`` and ``calculators.choose.choose`` (the same rows must
+come out as ``atende``, ``sem dado`` and ``não atende``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from ..choose import (
+    CLOSED_PT,
+    DAYS_PER_MONTH,
+    FAILS,
+    FITS,
+    OPEN_PT,
+    UNKNOWN,
+    model_summary,
+    number_pt,
+    openness_pt,
+    prompt_tier,
+)
+from ..latency import latency_table
+from ..pricing import MTOK
+from .base import MISSING_PT, snapshot_caption
+from .speed import E2E_S_EXPR, OPENNESS_COLORS, SPEED_BASIS_PT, pt_br, text_or_missing, when_valid
+
+# Browser formulas; the params are the sliders ``input_tokens``, ``output_tokens`` and ``requests_per_day``.
+COST_USD_EXPR = f"(input_tokens * datum.input_usd_per_mtok + output_tokens * datum.output_usd_per_mtok) / {MTOK}"
+MONTHLY_COST_USD_EXPR = f"requests_per_day * {DAYS_PER_MONTH} * datum.cost_usd"
+
+NO_LIMIT_TOKENS = 1e15  # stands for "no upper bound" in the browser data (JSON has no infinity)
+ANY_OPENNESS = "todos"
+
+# The checks of calculators.choose.choose, as Vega expressions. ``min_quality`` 0 means no quality constraint,
+# ``use_max_e2e`` switches the time limit on, ``openness_menu`` is "todos", "pesos abertos" or "fechado".
+FAIL_EXPRS = {
+    "open_weights": (
+        f"openness_menu != '{ANY_OPENNESS}' && isValid(datum.open_weights) && datum.openness != openness_menu"
+    ),
+    "quality": "min_quality > 0 && isValid(datum.quality) && datum.quality < min_quality",
+    "e2e": "use_max_e2e && isValid(datum.e2e_s) && datum.e2e_s > max_e2e_s",
+    "context": "isValid(datum.context_window_tokens) && input_tokens + output_tokens > datum.context_window_tokens",
+    "prompt_tier": (
+        "!((input_tokens > datum.prompt_above_tokens || datum.prompt_above_tokens == 0)"
+        " && input_tokens <= datum.prompt_max_tokens)"
+    ),
+}
+UNKNOWN_EXPRS = {
+    "open_weights": f"openness_menu != '{ANY_OPENNESS}' && !isValid(datum.open_weights)",
+    "quality": "min_quality > 0 && !isValid(datum.quality)",
+    "e2e": "use_max_e2e && !isValid(datum.e2e_s)",
+    "context": "!isValid(datum.context_window_tokens)",
+    "price": "!isValid(datum.cost_usd)",
+}
+FAILS_EXPR = " || ".join(f"({e})" for e in FAIL_EXPRS.values())
+UNKNOWN_EXPR = " || ".join(f"({e})" for e in UNKNOWN_EXPRS.values())
+STATUS_EXPR = f"datum.fails ? '{FAILS}' : datum.unknown ? '{UNKNOWN}' : '{FITS}'"
+
+
+def lab_data(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per (model, provider) with the figures the browser lab needs; missing figures stay missing."""
+    table = latency_table(df, output_tokens=0)
+    tiers = [prompt_tier(p) for p in table["provider"]]
+    estimated = (table["input_usd_per_mtok_confidence"] == "estimate") | (
+        table["output_usd_per_mtok_confidence"] == "estimate"
+    )
+    notes = []
+    for est, basis in zip(estimated, table["speed_basis"], strict=True):
+        note = []
+        if est:
+            note.append("preço estimado")
+        if basis == "model median":
+            note.append("velocidade: mediana do modelo")
+        notes.append("; ".join(note) or "—")
+    open_weights = table["open_weights"].astype("boolean")
+    return pd.DataFrame(
+        {
+            "label": table["model"] + " · " + table["provider"],
+            "model": table["model"],
+            "provider": table["provider"],
+            "open_weights": [None if v is pd.NA else bool(v) for v in open_weights],
+            "openness": [openness_pt(v) for v in open_weights],
+            "quality": table["quality_index"],
+            "quality_text": [number_pt(v, 0) for v in table["quality_index"]],
+            "input_usd_per_mtok": table["input_usd_per_mtok"],
+            "output_usd_per_mtok": table["output_usd_per_mtok"],
+            "ttft_s": table["ttft_s"],
+            "speed_tokens_per_s": table["speed_tokens_per_s"],
+            "speed_text": [number_pt(v, 0, " tokens/s") for v in table["speed_tokens_per_s"]],
+            "basis": table["speed_basis"].map(SPEED_BASIS_PT),
+            "context_window_tokens": table["context_window_tokens"].astype("Float64").astype("float64"),
+            "prompt_above_tokens": [float(low) for low, _ in tiers],
+            "prompt_max_tokens": [NO_LIMIT_TOKENS if math.isinf(high) else float(high) for _, high in tiers],
+            "notes": notes,
+        }
+    )
+
+
+def choice_chart(
+    df: pd.DataFrame,
+    *,
+    input_tokens: int = 2_000,
+    output_tokens: int = 500,
+    requests_per_day: int = 1_000,
+    min_quality: int = 80,
+    max_e2e_s: float = 10,
+    use_max_e2e: bool = False,
+    openness: str = ANY_OPENNESS,
+) -> alt.VConcatChart:
+    """The lab in the browser: sliders for the workload and the constraints, the rows that fit on a chart.
+
+    Top: each (model, provider) that fits, monthly cost (log scale) against quality, the point's size its speed.
+    Middle: the ten cheapest that fit, with monthly cost, response time and quality. Bottom: how many rows fit,
+    lack a figure ("sem dado") or break a constraint. Same checks as ``calculators.choose.choose``.
+    """
+    if openness not in (ANY_OPENNESS, OPEN_PT, CLOSED_PT):
+        raise ValueError(f"openness must be {ANY_OPENNESS!r}, {OPEN_PT!r} or {CLOSED_PT!r}, not {openness!r}")
+    data = lab_data(df)
+    params = [
+        alt.param(
+            name="input_tokens",
+            value=input_tokens,
+            bind=alt.binding_range(min=100, max=200_000, step=100, name="tokens de entrada por pedido: "),
+        ),
+        alt.param(
+            name="output_tokens",
+            value=output_tokens,
+            bind=alt.binding_range(min=50, max=4_000, step=50, name="tokens de saída por pedido: "),
+        ),
+        alt.param(
+            name="requests_per_day",
+            value=requests_per_day,
+            bind=alt.binding_range(min=1, max=100_000, step=1, name="pedidos por dia: "),
+        ),
+        alt.param(
+            name="min_quality",
+            value=min_quality,
+            bind=alt.binding_range(min=0, max=100, step=1, name="qualidade mínima (0 = tanto faz): "),
+        ),
+        alt.param(
+            name="use_max_e2e",
+            value=use_max_e2e,
+            bind=alt.binding_checkbox(name="limitar o tempo de resposta? "),
+        ),
+        alt.param(
+            name="max_e2e_s",
+            value=max_e2e_s,
+            bind=alt.binding_range(min=1, max=60, step=0.5, name="tempo máximo de resposta (s): "),
+        ),
+        alt.param(
+            name="openness_menu",
+            value=openness,
+            bind=alt.binding_select(options=[ANY_OPENNESS, OPEN_PT, CLOSED_PT], name="pesos: "),
+        ),
+    ]
+    base = (
+        alt.Chart(data)
+        .transform_calculate(
+            cost_usd=when_valid(COST_USD_EXPR, ["input_usd_per_mtok", "output_usd_per_mtok"]),
+            e2e_s=when_valid(E2E_S_EXPR, ["ttft_s", "speed_tokens_per_s"]),
+        )
+        .transform_calculate(monthly_cost_usd=when_valid(MONTHLY_COST_USD_EXPR, ["cost_usd"]))
+        .transform_calculate(fails=FAILS_EXPR, unknown=UNKNOWN_EXPR)
+        .transform_calculate(
+            status=STATUS_EXPR,
+            monthly_text=text_or_missing("datum.monthly_cost_usd", "$,.2f", " por mês"),
+            cost_text=text_or_missing("datum.cost_usd", "$,.5f", " por pedido"),
+            e2e_text=text_or_missing("datum.e2e_s", ",.1f", " s"),
+        )
+    )
+    tooltip = [
+        alt.Tooltip("label:N", title="modelo · provedor"),
+        alt.Tooltip("monthly_text:N", title="custo"),
+        alt.Tooltip("cost_text:N", title="custo por pedido"),
+        alt.Tooltip("e2e_text:N", title="resposta completa"),
+        alt.Tooltip("quality_text:N", title="qualidade"),
+        alt.Tooltip("speed_text:N", title="velocidade"),
+        alt.Tooltip("basis:N", title="velocidade medida"),
+        alt.Tooltip("openness:N", title="pesos"),
+        alt.Tooltip("notes:N", title="atenção"),
+    ]
+    fits = base.transform_filter(f"datum.status == '{FITS}'")
+    scatter = (
+        fits.mark_circle(opacity=0.8)
+        .encode(
+            x=alt.X(
+                "monthly_cost_usd:Q",
+                scale=alt.Scale(type="log"),
+                title="custo por mês (US$, escala log)",
+                axis=alt.Axis(format="$,.2~f"),
+            ),
+            y=alt.Y("quality:Q", scale=alt.Scale(zero=False, padding=10), title="índice de qualidade"),
+            size=alt.Size("speed_tokens_per_s:Q", title="tokens/s", scale=alt.Scale(range=[40, 600])),
+            color=alt.Color("openness:N", scale=OPENNESS_COLORS, title="pesos"),
+            tooltip=tooltip,
+        )
+        .properties(
+            width=480,
+            height=300,
+            title=alt.Title("Os que atendem: custo x qualidade", subtitle=snapshot_caption(df)),
+        )
+    )
+    ranked = (
+        fits.transform_window(
+            rank="row_number()",
+            sort=[alt.SortField("monthly_cost_usd", order="ascending"), alt.SortField("label", order="ascending")],
+        )
+        .transform_filter("datum.rank <= 10")
+        .transform_calculate(
+            line="datum.rank + '. ' + datum.label + ' — ' + datum.monthly_text + ' · resposta: ' + datum.e2e_text"
+            " + ' · qualidade ' + datum.quality_text"
+        )
+        .mark_text(align="left", fontSize=12)
+        .encode(
+            y=alt.Y("rank:O", axis=None),
+            x=alt.value(0),
+            text="line:N",
+            tooltip=tooltip,
+        )
+        .properties(width=480, title="Os dez mais baratos que atendem")
+    )
+    counts = (
+        base.mark_bar()
+        .encode(
+            y=alt.Y("status:N", sort=[FITS, UNKNOWN, FAILS], title=None),
+            x=alt.X("count():Q", title="linhas (modelo · provedor)"),
+            color=alt.Color(
+                "status:N",
+                scale=alt.Scale(domain=[FITS, UNKNOWN, FAILS], range=["#2a9d8f", "#9e9e9e", "#e76f51"]),
+                legend=None,
+            ),
+            tooltip=[alt.Tooltip("status:N", title="situação"), alt.Tooltip("count():Q", title="linhas")],
+        )
+        .properties(width=480, height=80, title="Quantos atendem, quantos não, quantos sem dado")
+    )
+    chart = alt.vconcat(scatter, ranked, counts).add_params(*params)
+    return pt_br(chart)
+
+
+def open_closed_chart(df: pd.DataFrame) -> alt.LayerChart:
+    """Models with open weights against closed ones: quality against price (log), size = speed.
+
+    Click a legend entry to highlight one group. Price is the median over the model's providers of the
+    blended price (3 input : 1 output); speed is the model's median output tokens per second.
+    """
+    summary = model_summary(df)
+    data = pd.DataFrame(
+        {
+            "model": summary["model"],
+            "openness": summary["openness"],
+            "quality": summary["quality_index"],
+            "quality_text": [number_pt(v, 0) for v in summary["quality_index"]],
+            "blended_usd_per_mtok": summary["blended_usd_per_mtok"],
+            "price_text": [
+                MISSING_PT if pd.isna(p) else "US$ " + number_pt(p, 2, " por 1M tokens")
+                for p in summary["blended_usd_per_mtok"]
+            ],
+            "speed_tokens_per_s": summary["speed_tokens_per_s"],
+            "speed_text": [number_pt(v, 0, " tokens/s") for v in summary["speed_tokens_per_s"]],
+            "providers": summary["providers"],
+        }
+    )
+    pick = alt.selection_point(name="openness_pick", fields=["openness"], bind="legend")
+    base = alt.Chart(data).transform_filter("isValid(datum.quality) && isValid(datum.blended_usd_per_mtok)")
+    x = alt.X(
+        "blended_usd_per_mtok:Q",
+        scale=alt.Scale(type="log"),
+        title="preço combinado, mediana dos provedores (US$ por 1M tokens, escala log)",
+        axis=alt.Axis(format=",.2~f"),
+    )
+    y = alt.Y("quality:Q", scale=alt.Scale(zero=False, padding=12), title="índice de qualidade")
+    points = (
+        base.mark_circle()
+        .encode(
+            x=x,
+            y=y,
+            size=alt.Size("speed_tokens_per_s:Q", title="tokens/s", scale=alt.Scale(range=[60, 700])),
+            color=alt.Color("openness:N", scale=OPENNESS_COLORS, title="pesos (clique)"),
+            opacity=alt.condition(pick, alt.value(0.9), alt.value(0.12)),
+            tooltip=[
+                alt.Tooltip("model:N", title="modelo"),
+                alt.Tooltip("openness:N", title="pesos"),
+                alt.Tooltip("quality_text:N", title="qualidade"),
+                alt.Tooltip("price_text:N", title="preço combinado"),
+                alt.Tooltip("speed_text:N", title="velocidade"),
+                alt.Tooltip("providers:Q", title="provedores"),
+            ],
+        )
+        .add_params(pick)
+    )
+    labels = base.mark_text(align="left", dx=10, fontSize=11).encode(
+        x=x, y=y, text="model:N", opacity=alt.condition(pick, alt.value(1), alt.value(0.15))
+    )
+    chart = alt.layer(points, labels).properties(
+        title=alt.Title("Pesos abertos x fechados: qualidade, preço e velocidade", subtitle=snapshot_caption(df)),
+        width=480,
+        height=340,
+    )
+    return pt_br(chart)

@@ -1,0 +1,259 @@
+"""Choice charts: every builder validates, and the browser lab computes what calculators.choose computes.
+
+The lab's Vega expressions are read back from the chart spec and evaluated in Python (see test_charts_speed)
+on the data the chart embeds, for many slider positions; costs, response times and each row's status
+(atende / sem dado / não atende) must match ``choose``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+
+import pytest
+from test_charts_speed import calculates, dataset_rows, evaluate, params_of, parse_vega
+
+from calculators import Price, load_snapshot, monthly_cost_usd, request_cost_usd
+from calculators.charts.choice import (
+    ANY_OPENNESS,
+    COST_USD_EXPR,
+    FAIL_EXPRS,
+    MONTHLY_COST_USD_EXPR,
+    NO_LIMIT_TOKENS,
+    STATUS_EXPR,
+    UNKNOWN_EXPRS,
+    choice_chart,
+    lab_data,
+    open_closed_chart,
+)
+from calculators.choose import CLOSED_PT, FAILS, FITS, OPEN_PT, UNKNOWN, choose
+
+
+@pytest.fixture(scope="module")
+def df():
+    return load_snapshot("2024-05")
+
+
+@pytest.fixture(scope="module")
+def lab(df):
+    spec = choice_chart(df).to_dict()
+    return spec, calculates(spec), dataset_rows(spec)
+
+
+def browser_rows(lab, params):
+    """Each row's cost, response time and status as the browser computes them."""
+    _, exprs, rows = lab
+    out = []
+    for row in rows:
+        row = dict(row)
+        for field in ("cost_usd", "e2e_s", "monthly_cost_usd", "fails", "unknown"):
+            row[field] = evaluate(exprs[field], row, params)
+        row["status"] = FAILS if row["fails"] else UNKNOWN if row["unknown"] else FITS
+        out.append(row)
+    return out
+
+
+def test_formulas_are_pure_arithmetic():
+    parse_vega(COST_USD_EXPR)
+    parse_vega(MONTHLY_COST_USD_EXPR)
+
+
+def test_status_expression_reads_the_two_flags():
+    assert STATUS_EXPR == f"datum.fails ? '{FAILS}' : datum.unknown ? '{UNKNOWN}' : '{FITS}'"
+    assert set(FAIL_EXPRS) == {"open_weights", "quality", "e2e", "context", "prompt_tier"}
+    assert set(UNKNOWN_EXPRS) == {"open_weights", "quality", "e2e", "context", "price"}
+
+
+def test_spec_uses_the_module_formulas(lab):
+    _, exprs, _ = lab
+    assert COST_USD_EXPR in exprs["cost_usd"]
+    assert MONTHLY_COST_USD_EXPR in exprs["monthly_cost_usd"]
+    assert exprs["status"] == STATUS_EXPR
+
+
+@pytest.mark.parametrize("tokens", [(0, 0), (1, 1), (3_000, 1_000), (2_000, 500), (150_000, 4_000)])
+def test_browser_cost_matches_pricing(lab, tokens):
+    input_tokens, output_tokens = tokens
+    params = {"input_tokens": input_tokens, "output_tokens": output_tokens, "requests_per_day": 1_000}
+    _, exprs, rows = lab
+    priced = 0
+    for row in rows:
+        cost = evaluate(exprs["cost_usd"], row, params)
+        monthly = evaluate(exprs["monthly_cost_usd"], {**row, "cost_usd": cost}, params)
+        if row["input_usd_per_mtok"] is None or row["output_usd_per_mtok"] is None:
+            assert cost is None and monthly is None, row["label"]
+            continue
+        price = Price(row["input_usd_per_mtok"], row["output_usd_per_mtok"])
+        assert cost == pytest.approx(
+            request_cost_usd(price, input_tokens=input_tokens, output_tokens=output_tokens), rel=1e-12, abs=1e-15
+        )
+        assert monthly == pytest.approx(
+            monthly_cost_usd(price, requests_per_day=1_000, input_tokens=input_tokens, output_tokens=output_tokens),
+            rel=1e-12,
+            abs=1e-12,
+        )
+        priced += 1
+    assert priced >= 30
+
+
+def test_article_review_cost_in_the_browser(lab):
+    """3,000 in + 1,000 out on Claude 3 Opus (15 / 75 USD per 1M tokens): 0.12 USD; 1,000 a day: 3,600 a month."""
+    _, exprs, rows = lab
+    opus = next(r for r in rows if r["label"] == "Claude 3 Opus · Anthropic")
+    params = {"input_tokens": 3_000, "output_tokens": 1_000, "requests_per_day": 1_000}
+    cost = evaluate(exprs["cost_usd"], opus, params)
+    assert cost == pytest.approx(0.12)
+    assert evaluate(exprs["monthly_cost_usd"], {**opus, "cost_usd": cost}, params) == pytest.approx(3_600)
+
+
+def _grid():
+    edges = [
+        # input, output, requests, min_quality, use_max_e2e, max_e2e_s, openness
+        (2_000, 500, 1_000, 80, False, 10, ANY_OPENNESS),
+        (3_000, 1_000, 1_000, 90, True, 30, ANY_OPENNESS),
+        (8_000, 192, 10, 0, False, 1, ANY_OPENNESS),  # exactly Llama 3's 8,192-token window
+        (8_000, 193, 10, 0, False, 1, ANY_OPENNESS),  # one token over it
+        (128_000, 100, 5, 0, False, 1, ANY_OPENNESS),  # the last prompt of Google's short tier
+        (128_100, 100, 5, 0, False, 1, ANY_OPENNESS),  # the first of the long tier
+        (2_000, 500, 1_000, 88, True, 1.9001654, OPEN_PT),  # Groq's 1.90 s just inside the limit
+        (2_000, 500, 1_000, 89, True, 1.9, CLOSED_PT),
+        (2_000, 500, 1_000, 100, True, 60, ANY_OPENNESS),
+    ]
+    rng = random.Random(2024_05)
+    choices = [
+        [100, 2_000, 8_000, 30_000, 128_000, 150_000, 200_000],
+        [50, 192, 500, 1_000, 4_000],
+        [1, 1_000, 100_000],
+        [0, 1, 65, 72, 76, 80, 88, 94, 100],
+        [False, True],
+        [1, 1.5, 2, 5, 10, 20, 60],
+        [ANY_OPENNESS, OPEN_PT, CLOSED_PT],
+    ]
+    randoms = [tuple(rng.choice(c) for c in choices) for _ in range(150)]
+    return edges + randoms
+
+
+def test_browser_status_matches_choose(df, lab):
+    statuses_seen = set()
+    for case in _grid():
+        input_tokens, output_tokens, requests, min_quality, use_max, max_e2e, openness = case
+        params = {
+            "input_tokens": input_tokens,
+            "output_tokens": output_tokens,
+            "requests_per_day": requests,
+            "min_quality": min_quality,
+            "use_max_e2e": use_max,
+            "max_e2e_s": max_e2e,
+            "openness_menu": openness,
+        }
+        want = choose(
+            df,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            requests_per_day=requests,
+            min_quality=min_quality or None,
+            max_e2e_s=max_e2e if use_max else None,
+            open_weights={ANY_OPENNESS: None, OPEN_PT: True, CLOSED_PT: False}[openness],
+        ).set_index(["model", "provider"])
+        got = browser_rows(lab, params)
+        assert len(got) == len(want)
+        for row in got:
+            expected = want.loc[(row["model"], row["provider"])]
+            assert row["status"] == expected["status"], (case, row["label"], expected["reason"])
+            statuses_seen.add(row["status"])
+            if row["status"] == FITS:
+                assert row["monthly_cost_usd"] == pytest.approx(expected["monthly_cost_usd"], rel=1e-12)
+            if not math.isnan(expected["e2e_s"]):
+                assert row["e2e_s"] == pytest.approx(expected["e2e_s"], rel=1e-12)
+            else:
+                assert row["e2e_s"] is None
+    assert statuses_seen == {FITS, FAILS, UNKNOWN}
+
+
+def test_lab_data_keeps_missing_figures_missing(df):
+    data = lab_data(df)
+    octo = data[(data["model"] == "Llama 3 70B") & (data["provider"] == "OctoAI")].iloc[0]
+    assert math.isnan(octo["input_usd_per_mtok"])
+    flash_long = data[data["provider"] == "Google (prompt >128K)"].iloc[0]
+    assert flash_long["prompt_above_tokens"] == 128_000 and flash_long["prompt_max_tokens"] == NO_LIMIT_TOKENS
+    azure = data[(data["model"] == "Llama 3 70B") & (data["provider"] == "Microsoft Azure")].iloc[0]
+    assert "preço estimado" in azure["notes"]
+    bare = df.copy()
+    bare["open_weights"] = bare["open_weights"].astype("boolean")
+    bare.loc[bare["model"] == "Mistral Large", "open_weights"] = None
+    data = lab_data(bare)
+    mistral = data[data["model"] == "Mistral Large"].iloc[0]
+    assert mistral["open_weights"] is None and mistral["openness"] == "sem dado"
+
+
+@pytest.mark.parametrize("min_quality", [0, 50])
+@pytest.mark.parametrize("openness", [ANY_OPENNESS, OPEN_PT])
+def test_unknown_openness_and_quality_agree(df, min_quality, openness):
+    """A model without its openness or its quality: "sem dado" once a constraint needs the figure, in both."""
+    bare = df.copy()
+    bare["open_weights"] = bare["open_weights"].astype("boolean")
+    bare.loc[bare["model"] == "Mixtral 8x7B", "open_weights"] = None
+    bare.loc[bare["model"] == "Llama 3 8B", "quality_index"] = math.nan
+    spec = choice_chart(bare).to_dict()
+    lab = (spec, calculates(spec), dataset_rows(spec))
+    params = {
+        "input_tokens": 2_000,
+        "output_tokens": 500,
+        "requests_per_day": 10,
+        "min_quality": min_quality,
+        "use_max_e2e": False,
+        "max_e2e_s": 10,
+        "openness_menu": openness,
+    }
+    got = {r["label"]: r["status"] for r in browser_rows(lab, params)}
+    want = choose(
+        bare,
+        input_tokens=2_000,
+        output_tokens=500,
+        requests_per_day=10,
+        min_quality=min_quality or None,
+        open_weights=True if openness == OPEN_PT else None,
+    )
+    assert dict(zip(want["model"] + " · " + want["provider"], want["status"], strict=True)) == got
+    assert got["Mixtral 8x7B · Groq"] == (UNKNOWN if openness == OPEN_PT else FITS)
+    assert got["Llama 3 8B · Groq"] == (UNKNOWN if min_quality else FITS)
+
+
+def test_choice_chart_spec(df):
+    spec = choice_chart(df, min_quality=70, openness=OPEN_PT).to_dict()
+    params = params_of(spec)
+    assert set(params) == {
+        "input_tokens",
+        "output_tokens",
+        "requests_per_day",
+        "min_quality",
+        "use_max_e2e",
+        "max_e2e_s",
+        "openness_menu",
+    }
+    assert params["min_quality"]["value"] == 70
+    assert params["openness_menu"]["value"] == OPEN_PT
+    assert params["openness_menu"]["bind"]["options"] == [ANY_OPENNESS, OPEN_PT, CLOSED_PT]
+    assert params["use_max_e2e"]["bind"]["input"] == "checkbox"
+    assert len(spec["vconcat"]) == 3
+    assert "snapshot 2024-05" in str(spec)
+    with pytest.raises(ValueError):
+        choice_chart(df, openness="aberto")
+
+
+def test_open_closed_chart_spec(df):
+    spec = open_closed_chart(df).to_dict()
+    rows = dataset_rows(spec)
+    assert {r["openness"] for r in rows} == {OPEN_PT, CLOSED_PT}
+    selection = [p for layer in spec["layer"] for p in layer.get("params", [])] + spec.get("params", [])
+    assert any(p.get("bind") == "legend" and p["select"]["fields"] == ["openness"] for p in selection)
+    llama = next(r for r in rows if r["model"] == "Llama 3 70B")
+    assert llama["price_text"] == "US$ 0,90 por 1M tokens"
+
+
+def test_grid_covers_every_menu_and_edge():
+    cases = _grid()
+    assert {c[6] for c in cases} == {ANY_OPENNESS, OPEN_PT, CLOSED_PT}
+    assert {c[4] for c in cases} == {False, True}
+    assert len(set(itertools.chain(cases))) > 100

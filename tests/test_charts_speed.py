@@ -1,0 +1,329 @@
+"""Speed charts: every builder validates, and the browser's response-time formula is pinned to calculators.latency.
+
+The Vega expressions are evaluated here in Python, with JavaScript's treatment of null (``null + 1`` is 1,
+``null < 5`` is true), on the very data the chart embeds. Anything but arithmetic, comparisons, ``&&``, ``||``,
+``!`` and ``isValid`` is rejected, so a formula cannot hide logic the test does not see.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import math
+import re
+
+import pytest
+
+from calculators import e2e_s, latency_table, load_snapshot
+from calculators.charts.speed import (
+    E2E_S_EXPR,
+    GENERATION_S_EXPR,
+    PART_GENERATION_ONLY,
+    model_speed_chart,
+    response_time_chart,
+    when_valid,
+)
+from calculators.choose import response_times
+
+ARITHMETIC = (
+    ast.Expression,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.USub,
+    ast.Name,
+    ast.Constant,
+    ast.Load,
+)
+LOGIC = ARITHMETIC + (
+    ast.BoolOp,
+    ast.And,
+    ast.Or,
+    ast.Not,
+    ast.Compare,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+    ast.Eq,
+    ast.NotEq,
+    ast.Call,
+)
+GUARDED = re.compile(r"^\((?P<checks>.+)\) \? \((?P<expr>.+)\) : null$")
+
+
+@functools.lru_cache(maxsize=256)
+def parse_vega(expr: str, *, allowed=ARITHMETIC) -> ast.Expression:
+    """A Vega expression as a Python AST, refused unless every node is in ``allowed``."""
+    if re.search(r"[?:;\[\]{}]|=>", expr):
+        raise ValueError(f"not a plain expression: {expr!r}")
+    py = expr.replace("&&", " and ").replace("||", " or ")
+    py = re.sub(r"!(?!=)", " not ", py)
+    py = re.sub(r"\bdatum\.(\w+)", r"datum__\1", py)
+    py = re.sub(r"\bnull\b", "None", py)
+    tree = ast.parse(py.strip(), mode="eval")
+    for node in ast.walk(tree):
+        if not isinstance(node, allowed):
+            raise ValueError(f"{type(node).__name__} is not allowed in {expr!r}")
+        if isinstance(node, ast.Call) and not (
+            isinstance(node.func, ast.Name) and node.func.id == "isValid" and len(node.args) == 1
+        ):
+            raise ValueError(f"only isValid(x) may be called: {expr!r}")
+        if isinstance(node, ast.Compare) and len(node.ops) != 1:
+            raise ValueError(f"chained comparison in {expr!r}")
+    return tree
+
+
+def _valid(v) -> bool:
+    return v is not None and not (isinstance(v, float) and math.isnan(v))
+
+
+def _num(v):
+    """JavaScript's ToNumber for the values that occur here."""
+    if v is None:
+        return 0
+    if isinstance(v, bool):
+        return int(v)
+    return v
+
+
+def _truthy(v) -> bool:
+    if v is None or v is False or v == "" or (isinstance(v, float) and math.isnan(v)):
+        return False
+    return not (isinstance(v, (int, float)) and v == 0)
+
+
+def _eval(node, env):
+    if isinstance(node, ast.Expression):
+        return _eval(node.body, env)
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        if node.id == "isValid":
+            raise ValueError("isValid used as a value")
+        return env[node.id]
+    if isinstance(node, ast.Call):
+        return _valid(_eval(node.args[0], env))
+    if isinstance(node, ast.UnaryOp):
+        value = _eval(node.operand, env)
+        return (not _truthy(value)) if isinstance(node.op, ast.Not) else -_num(value)
+    if isinstance(node, ast.BoolOp):
+        value = None
+        for operand in node.values:
+            value = _eval(operand, env)
+            if isinstance(node.op, ast.And) and not _truthy(value):
+                return value
+            if isinstance(node.op, ast.Or) and _truthy(value):
+                return value
+        return value
+    if isinstance(node, ast.BinOp):
+        a, b = _eval(node.left, env), _eval(node.right, env)
+        if isinstance(a, str) or isinstance(b, str):
+            raise ValueError("string arithmetic")
+        a, b = _num(a), _num(b)
+        if isinstance(node.op, ast.Add):
+            return a + b
+        if isinstance(node.op, ast.Sub):
+            return a - b
+        if isinstance(node.op, ast.Mult):
+            return a * b
+        if b == 0:
+            return math.nan if a == 0 else math.copysign(math.inf, a)
+        return a / b
+    if isinstance(node, ast.Compare):
+        a, b = _eval(node.left, env), _eval(node.comparators[0], env)
+        op = node.ops[0]
+        if isinstance(op, (ast.Eq, ast.NotEq)):
+            same = (a is None and b is None) or (a is not None and b is not None and a == b)
+            return same if isinstance(op, ast.Eq) else not same
+        if not (isinstance(a, str) and isinstance(b, str)):
+            a, b = _num(a), _num(b)
+        return {ast.Lt: a < b, ast.LtE: a <= b, ast.Gt: a > b, ast.GtE: a >= b}[type(op)]
+    raise ValueError(f"cannot evaluate {type(node).__name__}")
+
+
+def env_for(row: dict, params: dict) -> dict:
+    env = dict(params)
+    env.update({f"datum__{k}": v for k, v in row.items()})
+    return env
+
+
+def evaluate(expr: str, row: dict, params: dict):
+    """Evaluate a calculate expression: plain logic, or ``when_valid``'s "(checks) ? (arithmetic) : null"."""
+    match = GUARDED.match(expr)
+    env = env_for(row, params)
+    if match:
+        if not _truthy(_eval(parse_vega(match["checks"], allowed=LOGIC), env)):
+            return None
+        return _eval(parse_vega(match["expr"]), env)
+    return _eval(parse_vega(expr, allowed=LOGIC), env)
+
+
+def calculates(spec: dict) -> dict[str, str]:
+    """The ``calculate`` transforms of a spec (all layers and panels) by output field; a field computed in two
+    different ways in different layers maps to None."""
+    found: dict[str, set[str]] = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "calculate" in node and "as" in node:
+                found.setdefault(node["as"], set()).add(node["calculate"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return {field: next(iter(exprs)) if len(exprs) == 1 else None for field, exprs in found.items()}
+
+
+def params_of(spec: dict) -> dict[str, dict]:
+    return {p["name"]: p for p in spec.get("params", [])}
+
+
+def dataset_rows(spec: dict) -> list[dict]:
+    (rows,) = spec["datasets"].values()
+    return rows
+
+
+@pytest.fixture(scope="module")
+def df():
+    return load_snapshot("2024-05")
+
+
+# -- the evaluator itself ---------------------------------------------------------------------------------------
+
+
+def test_parser_refuses_anything_but_arithmetic():
+    for bad in (
+        "alert(1)",
+        "datum.a.b",
+        "datum.a ? 1 : 2",
+        "datum['a']",
+        "output_tokens > 3",
+        "isValid(datum.a)",
+        "a; b",
+    ):
+        with pytest.raises((ValueError, SyntaxError)):
+            parse_vega(bad)
+    with pytest.raises(ValueError):
+        parse_vega("sqrt(datum.a)", allowed=LOGIC)
+    with pytest.raises(ValueError):
+        parse_vega("1 < datum.a < 3", allowed=LOGIC)
+    assert _eval(parse_vega("datum.a + output_tokens / 2"), {"datum__a": 1, "output_tokens": 3}) == 2.5
+
+
+def test_evaluator_follows_javascript_on_null():
+    row, params = {"ttft_s": None, "speed_tokens_per_s": 100.0}, {"output_tokens": 500}
+    assert evaluate(E2E_S_EXPR, row, params) == 5.0  # what an unguarded formula would say: TTFT taken as 0
+    assert evaluate(when_valid(E2E_S_EXPR, ["ttft_s", "speed_tokens_per_s"]), row, params) is None
+    assert evaluate("datum.ttft_s < 1", row, params) is True  # null < 1 in JavaScript
+    assert evaluate("isValid(datum.ttft_s) && datum.ttft_s < 1", row, params) is False
+
+
+def test_when_valid_shape():
+    assert when_valid("datum.a + 1", ["a"]) == "(isValid(datum.a)) ? (datum.a + 1) : null"
+    assert GUARDED.match(when_valid(E2E_S_EXPR, ["ttft_s", "speed_tokens_per_s"]))
+    with pytest.raises(ValueError):
+        when_valid("1", [])
+
+
+# -- the browser formula against calculators.latency ---------------------------------------------------------------
+
+
+def test_formulas_are_pure_arithmetic():
+    parse_vega(GENERATION_S_EXPR)
+    parse_vega(E2E_S_EXPR)
+
+
+@pytest.mark.parametrize("output_tokens", [1, 50, 137, 500, 1_000, 3_999, 4_000])
+def test_browser_e2e_matches_latency_on_every_row(df, output_tokens):
+    spec = response_time_chart(df).to_dict()
+    exprs = calculates(spec)
+    rows = dataset_rows(spec)
+    expected = latency_table(df, output_tokens=output_tokens)
+    assert len(rows) == len(expected)
+    params = {"output_tokens": output_tokens}
+    checked = 0
+    for row, (_, want) in zip(rows, expected.iterrows(), strict=True):
+        assert (row["model"], row["provider"]) == (want["model"], want["provider"])
+        generation = evaluate(exprs["generation_s"], row, params)
+        total = evaluate(exprs["e2e_s"], row, params)
+        if math.isnan(want["generation_s"]):
+            assert generation is None
+        else:
+            assert generation == pytest.approx(want["generation_s"], rel=1e-12)
+        if math.isnan(want["e2e_s"]):
+            assert total is None, f"{row['label']}: a missing figure must give a missing time, not {total}"
+        else:
+            assert total == pytest.approx(want["e2e_s"], rel=1e-12)
+            assert total == pytest.approx(
+                e2e_s(
+                    ttft_s=want["ttft_s"], output_tokens=output_tokens, output_tokens_per_s=want["speed_tokens_per_s"]
+                )
+            )
+            checked += 1
+    assert checked >= 10  # rows with a time to first token exist, so the comparison is not vacuous
+
+
+def test_the_article_example_in_the_browser(df):
+    """Llama 3 70B on Groq, 500 tokens: 0.25 + 500 / 303 = 1.90 s."""
+    spec = response_time_chart(df).to_dict()
+    groq = next(r for r in dataset_rows(spec) if r["label"] == "Llama 3 70B · Groq")
+    assert evaluate(calculates(spec)["e2e_s"], groq, {"output_tokens": 500}) == pytest.approx(1.90, abs=0.005)
+
+
+# -- the chart specs ------------------------------------------------------------------------------------------------
+
+
+def test_response_time_chart_spec(df):
+    chart = response_time_chart(df, output_tokens=700)
+    spec = chart.to_dict()  # validates against the Vega-Lite schema
+    params = params_of(spec)
+    assert params["output_tokens"]["value"] == 700
+    assert params["output_tokens"]["bind"]["input"] == "range"
+    assert params["model_menu"]["bind"]["options"][0] == "todos"
+    rows = dataset_rows(spec)
+    no_ttft = [r for r in rows if r["ttft_s"] is None]
+    assert no_ttft, "the 2024-05 snapshot has rows without a time to first token"
+    assert all(r["ttft_text"] == "sem dado" for r in no_ttft)
+    assert not any(r["ttft_s"] == 0 for r in rows)
+    assert "snapshot 2024-05" in str(spec["title"])
+    assert PART_GENERATION_ONLY in str(spec)
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+
+
+def test_response_time_chart_rejects_bad_tokens(df):
+    with pytest.raises(ValueError):
+        response_time_chart(df, output_tokens=0)
+    with pytest.raises(ValueError):
+        response_time_chart(df, output_tokens=5_000)
+
+
+def test_model_speed_chart_spec(df):
+    spec = model_speed_chart(df).to_dict()
+    rows = dataset_rows(spec)
+    assert len(rows) == 12
+    groq_model = {r["model"]: r for r in rows}
+    assert groq_model["Gemini 1.5 Flash"]["speed_tokens_per_s"] == 149
+    assert groq_model["GPT-4o"]["source"].startswith("accesslabs-dev/bna-website@")
+    assert spec["layer"][0]["encoding"]["y"]["sort"][0] == "Gemini 1.5 Flash"
+
+
+def test_charts_survive_a_snapshot_without_speeds(df):
+    """A later snapshot may have prices but hardly any speed: rows stay, figures read "sem dado"."""
+    bare = df.copy()
+    for column in ("output_tokens_per_s", "model_output_tokens_per_s", "ttft_s"):
+        bare[column] = math.nan
+    spec = model_speed_chart(bare).to_dict()
+    assert {r["speed_text"] for r in dataset_rows(spec)} == {"sem dado"}
+    spec = response_time_chart(bare).to_dict()
+    exprs = calculates(spec)
+    for row in dataset_rows(spec):
+        assert evaluate(exprs["e2e_s"], row, {"output_tokens": 500}) is None
+        assert evaluate(exprs["generation_s"], row, {"output_tokens": 500}) is None
+    assert response_times(bare, output_tokens=500)["e2e_s"].isna().all()
