@@ -235,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_tokenizers)
 
+    from .bench import register_cli as register_bench
+    from .refresh import register_cli as register_refresh
+
+    register_refresh(sub)
+    register_bench(sub)
+
     for register in EXTRA_COMMANDS:
         register(sub)
     return parser

@@ -71,6 +71,12 @@ TOKENIZERS: dict[str, TokenizerInfo] = {
             "tiktoken with llama_models/llama3/tokenizer.model and its split pattern (PyPI llama-models)",
         ),
         TokenizerInfo(
+            "llama4",
+            True,
+            "Meta Llama 4 (Scout, Maverick; 200K-vocabulary BPE)",
+            "tiktoken with llama_models/llama4/tokenizer.model and its o200k-style split pattern (PyPI llama-models)",
+        ),
+        TokenizerInfo(
             "mistral_v1",
             True,
             "Mistral v1 SentencePiece (Mistral 7B, Mixtral 8x7B)",
@@ -99,6 +105,13 @@ TOKENIZERS: dict[str, TokenizerInfo] = {
             False,
             "Gemini (Google): estimate, no public tokenizer",
             "estimate: ceil(characters / 4), Google's documented rule of thumb (one token is about 4 characters)",
+        ),
+        TokenizerInfo(
+            "o200k_estimate",
+            False,
+            "Estimate for a model whose tokenizer is not available offline (o200k_base count as a proxy)",
+            "estimate: the o200k_base count, used as a proxy; the model's own tokenizer is not published or not "
+            "shipped offline",
         ),
     ]
 }
@@ -173,6 +186,20 @@ def _llama3_encoding() -> tiktoken.Encoding:
     )
 
 
+def _llama4_encoding() -> tiktoken.Encoding:
+    from llama_models.llama4.tokenizer import Tokenizer as Llama4Tokenizer
+
+    path = resources.files("llama_models") / "llama4" / "tokenizer.model"
+    with resources.as_file(path) as p:
+        ranks = _read_bpe(Path(p))
+    return tiktoken.Encoding(
+        name="llama4",
+        pat_str=Llama4Tokenizer.O200K_PATTERN,
+        mergeable_ranks=ranks,
+        special_tokens={},
+    )
+
+
 def mistral_model_path(name: str) -> Path:
     return Path(str(resources.files("mistral_common") / "data" / _MISTRAL_FILES[name]))
 
@@ -188,6 +215,8 @@ def _backend(name: str):
             return tiktoken.Encoding(**_openai_params(name))
         if name == "llama3":
             return _llama3_encoding()
+        if name == "llama4":
+            return _llama4_encoding()
         if name in _MISTRAL_FILES:
             import sentencepiece
 
@@ -276,6 +305,8 @@ def count_tokens(text: str, tokenizer: str) -> int:
         return math.ceil(len(text) / 4)
     if tokenizer == "claude_estimate":
         return count_tokens(text, "cl100k_base")
+    if tokenizer == "o200k_estimate":
+        return count_tokens(text, "o200k_base")
     key = (info.name, _digest(text))
     hit = _COUNT_CACHE.get(key)
     if hit is not None:

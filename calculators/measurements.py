@@ -1,0 +1,111 @@
+"""Your own measurements: what ``python -m calculators bench --save`` recorded, in the dataset's schema.
+
+The file is ``data/measurements/measurements.csv`` with the columns of ``figures.csv`` (model, provider, metric,
+value, as_of, confidence, source, note). It is a log: each saved bench adds one row per metric (the medians of
+its runs), so the same (model, provider, metric) may appear on several dates. Confidence is always
+``measured``; the source names the endpoint's host and never a key.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from . import data as _data
+from .data import FIGURE_COLUMNS, METRICS, DataError, _fail, _parse_date, _parse_value, _read_csv
+
+MEASURED_METRICS = ("ttft_s", "output_tokens_per_s")
+
+
+def measurements_path() -> Path:
+    """Where the measurements live: ``data/measurements/measurements.csv`` beside ``data/snapshots``."""
+    return _data.SNAPSHOT_DIR.parent / "measurements" / "measurements.csv"
+
+
+def load_measurements(path: Path | None = None) -> pd.DataFrame:
+    """The saved measurements, validated, one figure a row (empty, with the columns, if none were saved).
+
+    Example: load_measurements().query("metric == 'output_tokens_per_s'")[["model", "provider", "value"]]
+    """
+    path = path or measurements_path()
+    if not path.is_file():
+        return pd.DataFrame(columns=[*FIGURE_COLUMNS, "row"])
+    rows = []
+    for line, row in _read_csv(path, FIGURE_COLUMNS):
+        for col in ("model", "provider", "metric", "value", "source"):
+            if not row[col]:
+                raise _fail(path, line, col, "empty")
+        metric = METRICS.get(row["metric"])
+        if metric is None or metric.kind != "float":
+            raise _fail(path, line, "metric", f"{row['metric']!r} is not a measurable metric")
+        if row["confidence"] != "measured":
+            raise _fail(path, line, "confidence", f"{row['confidence']!r}: a measurement is 'measured'")
+        _parse_date(row["as_of"], path, line, "as_of")
+        value = _parse_value(metric, row["value"], path, line)
+        rows.append({**row, "value": value, "row": line})
+    return pd.DataFrame(rows, columns=[*FIGURE_COLUMNS, "row"])
+
+
+def measurement_rows(report, *, provider: str | None = None, today: dt.date | None = None) -> list[dict[str, str]]:
+    """Rows for a ``bench`` report: the median time to first token and output speed, with the run details."""
+    day = (today or dt.date.today()).isoformat()
+    model = report.dataset_model or report.model
+    provider = provider or report.endpoint_host
+    ok = [r for r in report.runs if r.ok]
+    counted = any(r.tokens_counted for r in ok)
+    e2e = report.stat("e2e_s")["median"]
+    rows = []
+    for metric in MEASURED_METRICS:
+        stat = report.stat(metric)
+        if stat["median"] is None:
+            continue
+        note = (
+            f"median of {len(ok)} runs ({report.failed_runs} failed); p90 {stat['p90']:.4g}; "
+            f"median end-to-end {e2e:.4g} s; API model id {report.model!r}; output tokens "
+            + (f"counted with {report.tokenizer}" if counted else "from the stream's usage")
+        )
+        rows.append(
+            {
+                "model": model,
+                "provider": provider,
+                "metric": metric,
+                "value": f"{stat['median']:.4g}",
+                "as_of": day,
+                "confidence": "measured",
+                "source": f"python -m calculators bench, endpoint {report.endpoint_host}",
+                "note": note,
+            }
+        )
+    return rows
+
+
+def save_measurement(report, *, provider: str | None = None, path: Path | None = None) -> Path:
+    """Append a bench report's rows to the measurements file (written to a temporary file, then renamed)."""
+    path = path or measurements_path()
+    new = measurement_rows(report, provider=provider)
+    if not new:
+        raise DataError("no successful run: nothing to save")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=FIGURE_COLUMNS, lineterminator="\n")
+    if not old:
+        writer.writeheader()
+    writer.writerows(new)
+    text = old + ("" if not old or old.endswith("\n") else "\n") + buf.getvalue()
+    fd, tmp = tempfile.mkstemp(prefix=".measurements-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        load_measurements(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path

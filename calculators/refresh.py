@@ -1,0 +1,1049 @@
+"""Refresh the dataset from a live (or packaged) source: ``python -m calculators refresh --source SOURCE``.
+
+Sources:
+
+- ``genai-prices``: Pydantic's genai-prices price data. By default the data packaged in the installed PyPI
+  package (offline); with ``--base-url`` its published JSON feed, ``{base}/data.json``.
+- ``openrouter``: OpenRouter's public model list, ``GET {base}/models`` (no key).
+- ``artificialanalysis``: Artificial Analysis' data API, ``GET {base}/data/llms/models`` with the key from the
+  environment variable ``ARTIFICIAL_ANALYSIS_API_KEY`` in the ``x-api-key`` header.
+
+Only the models of ``CATALOG`` (the models a reader would compare now) are kept. Every figure carries its
+source address and as-of date. A refresh writes the snapshot named by its as-of date (the refresh date): the
+figures of the refreshed source are replaced, the figures other sources gave to the previous refreshed snapshot
+are carried over unchanged (with their own as-of dates). The new folder is written to a temporary place,
+validated with ``calculators.data``'s loader, and only then renamed into ``data/snapshots/``; on any failure the
+data files stay byte-for-byte as they were. ``latest`` resolves to the snapshot with the newest as-of date.
+
+The pure parts (``normalise_*``, ``merge``, ``diff``) have no I/O and are tested on recorded responses.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from . import data as _data
+from .data import FIGURE_COLUMNS, MODEL_COLUMNS, DataError
+from .http import DEFAULT_RETRIES, DEFAULT_TIMEOUT_S, FetchError, get, one_line, parse_json, redact
+
+SOURCES = ("genai-prices", "openrouter", "artificialanalysis")
+DEFAULT_BASE_URLS = {
+    "openrouter": "https://openrouter.ai/api/v1",
+    "artificialanalysis": "https://artificialanalysis.ai/api/v2",
+    # Used only with --base-url-less `--feed`; the default genai-prices source is the packaged data.
+    "genai-prices": "https://raw.githubusercontent.com/pydantic/genai-prices/refs/heads/main/prices/new_data/v2",
+}
+AA_KEY_ENV = "ARTIFICIAL_ANALYSIS_API_KEY"
+AA_ATTRIBUTION = "Data: Artificial Analysis (artificialanalysis.ai)"
+
+# A figure belongs to the source whose label its `source` column starts with.
+SOURCE_LABELS = {
+    "genai-prices": "genai-prices",
+    "openrouter": "OpenRouter",
+    "artificialanalysis": "Artificial Analysis",
+}
+PRICE_METRICS = ("input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok")
+MAX_LOST_FRACTION = 0.5
+
+
+class RefreshError(Exception):
+    """A refresh failed; ``str(error)`` is one line. The data files were not touched."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The catalogue: which models a reader compares now, and what each source calls them.
+
+
+@dataclass(frozen=True)
+class CatalogModel:
+    """One model of the current snapshot and its identifiers in each source.
+
+    ``genai`` maps a genai-prices provider id to that provider's model id; ``openrouter`` is OpenRouter's id;
+    ``aa`` are Artificial Analysis slugs (its ``name`` is also matched, ignoring case and punctuation).
+    """
+
+    name: str
+    creator: str
+    tokenizer: str
+    genai: tuple[tuple[str, str], ...] = ()
+    openrouter: str | None = None
+    aa: tuple[str, ...] = ()
+
+
+def _gpt(name: str, mid: str) -> CatalogModel:
+    return CatalogModel(
+        name,
+        "OpenAI",
+        "o200k_estimate",
+        (("openai", mid), ("azure", mid), ("aws", f"global.openai.{mid}")),
+        f"openai/{mid}",
+        (mid,),
+    )
+
+
+def _claude(name: str, mid: str, or_id: str) -> CatalogModel:
+    return CatalogModel(
+        name,
+        "Anthropic",
+        "claude_estimate",
+        (("anthropic", mid), ("aws", f"global.anthropic.{mid}"), ("google", mid)),
+        or_id,
+        (mid, or_id.split("/")[1]),
+    )
+
+
+CATALOG: tuple[CatalogModel, ...] = (
+    _gpt("GPT-6 Astra", "gpt-6-astra"),
+    _gpt("GPT-6.1 Sol", "gpt-6.1-sol"),
+    _gpt("GPT-6.1 Terra", "gpt-6.1-terra"),
+    _gpt("GPT-6 Luna", "gpt-6-luna"),
+    CatalogModel(
+        "gpt-oss-120b",
+        "OpenAI",
+        "o200k_base",
+        (
+            ("groq", "openai/gpt-oss-120b"),
+            ("together", "openai/gpt-oss-120b"),
+            ("fireworks", "gpt-oss-120b"),
+            ("cerebras", "gpt-oss-120b"),
+            ("aws", "openai.gpt-oss-120b-1:0"),
+        ),
+        "openai/gpt-oss-120b",
+        ("gpt-oss-120b",),
+    ),
+    _claude("Claude Opus 5.5", "claude-opus-5-5", "anthropic/claude-opus-5.5"),
+    _claude("Claude Sonnet 5.5", "claude-sonnet-5-5", "anthropic/claude-sonnet-5.5"),
+    _claude("Claude Haiku 5.5", "claude-haiku-5-5", "anthropic/claude-haiku-5.5"),
+    CatalogModel(
+        "Gemini 4 Argon",
+        "Google",
+        "gemini_estimate",
+        (("google", "gemini-4-argon"),),
+        "google/gemini-4-argon",
+        ("gemini-4-argon",),
+    ),
+    CatalogModel(
+        "Gemini 3.8 Flash",
+        "Google",
+        "gemini_estimate",
+        (("google", "gemini-3.8-flash"),),
+        "google/gemini-3.8-flash",
+        ("gemini-3-8-flash", "gemini-3.8-flash"),
+    ),
+    CatalogModel(
+        "Gemini 3.5 Flash-Lite",
+        "Google",
+        "gemini_estimate",
+        (("google", "gemini-3.5-flash-lite"),),
+        "google/gemini-3.5-flash-lite",
+        ("gemini-3-5-flash-lite", "gemini-3.5-flash-lite"),
+    ),
+    CatalogModel(
+        "Llama 4 Maverick",
+        "Meta",
+        "llama4",
+        (
+            ("groq", "meta-llama/llama-4-maverick-17b-128e-instruct"),
+            ("together", "meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8"),
+            ("fireworks", "llama4-maverick-instruct-basic"),
+            ("aws", "meta.llama4-maverick-17b-instruct-v1:0"),
+        ),
+        "meta-llama/llama-4-maverick",
+        ("llama-4-maverick",),
+    ),
+    CatalogModel(
+        "Llama 4 Scout",
+        "Meta",
+        "llama4",
+        (
+            ("groq", "meta-llama/llama-4-scout-17b-16e-instruct"),
+            ("together", "meta-llama/Llama-4-Scout-17B-16E-Instruct"),
+            ("aws", "meta.llama4-scout-17b-instruct-v1:0"),
+        ),
+        "meta-llama/llama-4-scout",
+        ("llama-4-scout",),
+    ),
+    CatalogModel(
+        "Llama 3.3 70B",
+        "Meta",
+        "llama3",
+        (("groq", "llama-3.3-70b-versatile"), ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo")),
+        "meta-llama/llama-3.3-70b-instruct",
+        ("llama-3-3-instruct-70b", "llama-3.3-70b-instruct"),
+    ),
+    CatalogModel(
+        "Llama 3.1 8B",
+        "Meta",
+        "llama3",
+        (
+            ("groq", "llama-3.1-8b-instant"),
+            ("together", "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"),
+            ("fireworks", "llama-v3p1-8b-instruct"),
+        ),
+        "meta-llama/llama-3.1-8b-instruct",
+        ("llama-3-1-instruct-8b", "llama-3.1-8b-instruct"),
+    ),
+    CatalogModel(
+        "Muse Spark 1.3",
+        "Meta",
+        "o200k_estimate",
+        (("meta", "muse-spark-1.3"),),
+        "meta/muse-spark-1.3",
+        ("muse-spark-1-3", "muse-spark-1.3"),
+    ),
+    CatalogModel(
+        "Mistral Large 4",
+        "Mistral",
+        "o200k_estimate",
+        (("mistral", "mistral-large-4"),),
+        "mistralai/mistral-large-4-0",
+        ("mistral-large-4",),
+    ),
+    CatalogModel(
+        "Mistral Medium 3.5",
+        "Mistral",
+        "o200k_estimate",
+        (("mistral", "mistral-medium-3-5"),),
+        "mistralai/mistral-medium-3-5",
+        ("mistral-medium-3-5",),
+    ),
+    CatalogModel(
+        "Mistral Small 4",
+        "Mistral",
+        "o200k_estimate",
+        (("mistral", "mistral-small-2603"),),
+        "mistralai/mistral-small-2603",
+        ("mistral-small-4",),
+    ),
+    CatalogModel(
+        "DeepSeek V4 Pro",
+        "DeepSeek",
+        "o200k_estimate",
+        (("deepseek", "deepseek-v4-pro"), ("fireworks", "deepseek-v4-pro")),
+        "deepseek/deepseek-v4-pro",
+        ("deepseek-v4-pro",),
+    ),
+    CatalogModel(
+        "Grok 4.7",
+        "xAI",
+        "o200k_estimate",
+        (("x-ai", "grok-4.7"),),
+        "x-ai/grok-4.7",
+        ("grok-4-7", "grok-4.7"),
+    ),
+)
+
+# genai-prices provider id -> the provider name the dataset uses (as in the 2024-05 snapshot).
+GENAI_PROVIDERS = {
+    "openai": "OpenAI",
+    "anthropic": "Anthropic",
+    "google": "Google",
+    "groq": "Groq",
+    "together": "Together.ai",
+    "fireworks": "Fireworks",
+    "aws": "Amazon Bedrock",
+    "azure": "Microsoft Azure",
+    "mistral": "Mistral",
+    "meta": "Meta",
+    "deepseek": "DeepSeek",
+    "x-ai": "xAI",
+    "cerebras": "Cerebras",
+}
+
+
+def _provider_name(provider_id: str, creator: str) -> str:
+    if provider_id == "google" and creator != "Google":
+        return "Google Vertex AI"
+    return GENAI_PROVIDERS[provider_id]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Figures and results
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One row of figures.csv (every value as the text written to the file)."""
+
+    model: str
+    provider: str
+    metric: str
+    value: str
+    as_of: str
+    confidence: str
+    source: str
+    note: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.model, self.provider, self.metric)
+
+    def row(self) -> dict[str, str]:
+        return {c: getattr(self, c) for c in FIGURE_COLUMNS}
+
+
+@dataclass
+class SourceResult:
+    """What one source gave, normalised: figures of catalogue models, and how it was read."""
+
+    source: str
+    address: str
+    figures: list[Figure]
+    attribution: str | None = None
+    models_seen: int = 0
+
+
+def number_text(value: Decimal | float | int) -> str:
+    """A number as the dataset writes it: no exponent, no trailing zeros.
+
+    Example: number_text(Decimal("2.50")) -> '2.5';  number_text(Decimal("0.0000025") * 10**6) -> '2.5'
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = format(d.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _schema(message: str) -> RefreshError:
+    return RefreshError(f"schema violation: {message}")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# genai-prices
+
+
+_CHECKED = re.compile(r"(?:verified|checked)\b[^.;]*?(\d{4}-\d{2}-\d{2})", re.IGNORECASE)
+
+
+def _checked_date(texts: Iterable[str | None], as_of: str) -> str | None:
+    dates = [d for t in texts if t for d in _CHECKED.findall(t) if d <= as_of]
+    return max(dates) if dates else None
+
+
+def _price_value(value) -> tuple[Decimal | None, str]:
+    """Base price and a note on tiers, from a genai-prices price (a Decimal or TieredPrices)."""
+    if value is None:
+        return None, ""
+    tiers = getattr(value, "tiers", None)
+    if tiers is None:
+        return Decimal(value), ""
+    higher = ", ".join(f"{number_text(Decimal(t.price))} above {t.start:,} input tokens" for t in tiers)
+    return Decimal(value.base), higher
+
+
+def _price_schedule_note(model, at: dt.datetime) -> str:
+    prices = model.prices
+    if not isinstance(prices, list):
+        return ""
+    notes = []
+    for cp in prices:
+        c = cp.constraint
+        start = getattr(c, "start_date", None)
+        if start is not None:
+            start_day = start if isinstance(start, dt.date) else start
+            if start_day > at.date():
+                notes.append(f"the source lists a price change from {start_day.isoformat()}")
+        if getattr(c, "start_time", None) is not None:
+            notes.append("prices vary with the time of day (this is the 12:00 UTC price)")
+    return "; ".join(dict.fromkeys(notes))
+
+
+def normalise_genai(providers: list, *, as_of: str, source_prefix: str) -> list[Figure]:
+    """Figures for the catalogue's models from genai-prices ``Provider`` objects (packaged or from the feed).
+
+    Prices in force at 12:00 UTC on ``as_of``; tiered prices give the base tier (the higher tiers are in the
+    note); a price genai-prices takes from another provider (Azure selling OpenAI's models at OpenAI's list
+    price, its ``fallback_model_providers``) is marked ``estimate``.
+    """
+    at = dt.datetime.fromisoformat(as_of).replace(hour=12, tzinfo=dt.UTC)
+    by_id = {p.id: p for p in providers}
+    figures: list[Figure] = []
+    for cat in CATALOG:
+        for provider_id, model_id in cat.genai:
+            provider = by_id.get(provider_id)
+            if provider is None:
+                continue
+            model = next((m for m in provider.models if m.id == model_id), None)
+            fallback = False
+            if model is None and provider.fallback_model_providers:
+                model = provider.find_model(model_id, all_providers=providers)
+                fallback = model is not None
+            if model is None:
+                continue
+            try:
+                prices = model.get_prices(at)
+            except Exception as e:  # a price the library cannot resolve is a schema problem of the data
+                raise _schema(f"genai-prices cannot resolve {provider_id}/{model_id}: {e}") from None
+            pricing_url = (provider.pricing_urls or [""])[0]
+            source = f"{source_prefix}, provider {provider_id!r}, model {model.id!r}" + (
+                f"; {pricing_url}" if pricing_url else ""
+            )
+            checked = _checked_date([model.price_comments, provider.price_comments], as_of)
+            base_notes = []
+            if checked:
+                base_notes.append(f"latest check date in genai-prices' comments: {checked}")
+            if fallback:
+                base_notes.append(f"genai-prices gives {provider.name} the list price of {cat.creator}'s own API")
+            if provider_id == "aws" and model_id.startswith("global."):
+                base_notes.append("global cross-region inference; regional endpoints cost more")
+            schedule = _price_schedule_note(model, at)
+            if schedule:
+                base_notes.append(schedule)
+            confidence = "estimate" if fallback else "secondary"
+            provider_name = _provider_name(provider_id, cat.creator)
+            for metric, attr in (
+                ("input_usd_per_mtok", "input_mtok"),
+                ("output_usd_per_mtok", "output_mtok"),
+                ("cached_input_usd_per_mtok", "cache_read_mtok"),
+            ):
+                value, tiers = _price_value(getattr(prices, attr, None))
+                if value is None:
+                    continue
+                if value < 0:
+                    raise _schema(f"{provider_id}/{model_id} {attr} is negative ({value})")
+                notes = [*base_notes, f"higher tiers: {tiers}"] if tiers else base_notes
+                figures.append(
+                    Figure(
+                        cat.name,
+                        provider_name,
+                        metric,
+                        number_text(value),
+                        as_of,
+                        confidence,
+                        source,
+                        "; ".join(notes),
+                    )
+                )
+            if model.context_window:
+                figures.append(
+                    Figure(
+                        cat.name,
+                        provider_name,
+                        "context_window_tokens",
+                        str(int(model.context_window)),
+                        as_of,
+                        confidence,
+                        source,
+                        "",
+                    )
+                )
+    return figures
+
+
+def _genai_version() -> str:
+    from importlib.metadata import version
+
+    return version("genai-prices")
+
+
+def fetch_genai_prices(base_url: str | None, **http) -> SourceResult:
+    if base_url is None:
+        from genai_prices.data import providers
+
+        address = f"genai-prices {_genai_version()} (PyPI package data)"
+        seen = sum(len(p.models) for p in providers)
+        return SourceResult("genai-prices", address, [], models_seen=seen), list(providers)
+    from genai_prices.types import _providers_from_raw  # the parser genai-prices uses for its own feed
+
+    url = base_url.rstrip("/") + "/data.json"
+    doc = parse_json(get(url, **http).body, what=f"genai-prices feed {url}")
+    if not isinstance(doc, list):
+        raise _schema(f"genai-prices feed {url} is not a list of providers")
+    if not doc:
+        raise RefreshError(f"genai-prices feed {url} is an empty list")
+    try:
+        providers = _providers_from_raw(doc)
+    except Exception as e:
+        errors = getattr(e, "errors", None)
+        if callable(errors):
+            first = e.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            raise _schema(f"genai-prices feed {url}: {where}: {first.get('msg')}") from None
+        raise _schema(f"genai-prices feed {url}: {one_line(str(e))}") from None
+    return SourceResult("genai-prices", f"genai-prices feed {url}", [], models_seen=len(doc)), providers
+
+
+# ---------------------------------------------------------------------------------------------------------
+# OpenRouter
+
+
+def _per_token_to_per_mtok(text, where: str) -> Decimal | None:
+    if text is None or text == "":
+        return None
+    try:
+        value = Decimal(str(text))
+    except InvalidOperation:
+        raise _schema(f"{where} is {text!r}, not a number") from None
+    if not value.is_finite():
+        raise _schema(f"{where} is {text!r}, not a finite number")
+    return value * 1_000_000
+
+
+def normalise_openrouter(doc: object, *, url: str, as_of: str) -> list[Figure]:
+    """Figures for the catalogue's models from OpenRouter's ``GET /models`` answer (``{"data": [...]}``).
+
+    Per-token prices become USD per 1M tokens; ``context_length`` the context window; the tokenizer family
+    goes in the note.
+    """
+    if not isinstance(doc, dict) or "data" not in doc:
+        raise _schema(f"OpenRouter {url}: expected an object with a 'data' list")
+    items = doc["data"]
+    if not isinstance(items, list):
+        raise _schema(f"OpenRouter {url}: 'data' is not a list")
+    if not items:
+        raise RefreshError(f"OpenRouter {url}: the model list is empty")
+    by_id: dict[str, dict] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise _schema(f"OpenRouter {url}: data[{i}] has no text 'id'")
+        pricing = item.get("pricing")
+        if not isinstance(pricing, dict) or "prompt" not in pricing or "completion" not in pricing:
+            raise _schema(f"OpenRouter {url}: data[{i}] ({item['id']}) has no pricing.prompt/completion")
+        for k in ("prompt", "completion", "input_cache_read"):
+            _per_token_to_per_mtok(pricing.get(k), f"data[{i}].pricing.{k}")
+        by_id[item["id"]] = item
+    figures = []
+    for cat in CATALOG:
+        item = by_id.get(cat.openrouter or "")
+        if item is None:
+            continue
+        source = f"OpenRouter {url} (model {item['id']!r})"
+        tokenizer = (item.get("architecture") or {}).get("tokenizer")
+        note = f"OpenRouter tokenizer family: {tokenizer}" if tokenizer else ""
+        for metric, key in (
+            ("input_usd_per_mtok", "prompt"),
+            ("output_usd_per_mtok", "completion"),
+            ("cached_input_usd_per_mtok", "input_cache_read"),
+        ):
+            value = _per_token_to_per_mtok(item["pricing"].get(key), f"{item['id']} pricing.{key}")
+            if value is None:
+                continue
+            if value < 0:
+                raise _schema(f"OpenRouter {url}: {item['id']} pricing.{key} is negative (variable price)")
+            figures.append(Figure(cat.name, "OpenRouter", metric, number_text(value), as_of, "secondary", source, note))
+        context = item.get("context_length")
+        if context is not None:
+            if not isinstance(context, int) or isinstance(context, bool) or context < 1:
+                raise _schema(f"OpenRouter {url}: {item['id']} context_length is {context!r}")
+            figures.append(
+                Figure(cat.name, "OpenRouter", "context_window_tokens", str(context), as_of, "secondary", source, note)
+            )
+    return figures
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Artificial Analysis
+
+
+def _aa_number(item: dict, path: tuple[str, ...], where: str) -> float | None:
+    value = item
+    for p in path:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise _schema(f"{where}: {'.'.join(path)} is not an object")
+        value = value.get(p)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _schema(f"{where}: {'.'.join(path)} is {value!r}, not a number")
+    return float(value)
+
+
+def normalise_artificialanalysis(doc: object, *, url: str, as_of: str) -> list[Figure]:
+    """Model-level figures from Artificial Analysis' ``GET /data/llms/models`` answer (``{"data": [...]}``).
+
+    Median output speed, blended price (3:1) and the Intelligence Index (as ``quality_index``). A zero speed
+    means "not measured" and is left out; so is the median time to first token, which the dataset has no
+    model-level metric for yet (it is kept in the speed figure's note).
+    """
+    if not isinstance(doc, dict) or "data" not in doc:
+        raise _schema(f"Artificial Analysis {url}: expected an object with a 'data' list")
+    items = doc["data"]
+    if not isinstance(items, list):
+        raise _schema(f"Artificial Analysis {url}: 'data' is not a list")
+    if not items:
+        raise RefreshError(f"Artificial Analysis {url}: the model list is empty")
+    by_slug: dict[str, dict] = {}
+    by_name: dict[str, dict] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("slug"), str) or not isinstance(item.get("name"), str):
+            raise _schema(f"Artificial Analysis {url}: data[{i}] has no text 'slug' and 'name'")
+        by_slug[item["slug"]] = item
+        by_name.setdefault(_norm(item["name"]), item)
+    figures = []
+    for cat in CATALOG:
+        item = next((by_slug[s] for s in cat.aa if s in by_slug), None) or by_name.get(_norm(cat.name))
+        if item is None:
+            continue
+        where = f"Artificial Analysis {url} (model {item['slug']!r})"
+        source = f"{where}; {AA_ATTRIBUTION}"
+        speed = _aa_number(item, ("median_output_tokens_per_second",), where)
+        ttft = _aa_number(item, ("median_time_to_first_token_seconds",), where)
+        blended = _aa_number(item, ("pricing", "price_1m_blended_3_to_1"), where)
+        quality = _aa_number(item, ("evaluations", "artificial_analysis_intelligence_index"), where)
+        if speed:
+            note = f"median time to first token: {number_text(ttft)} s" if ttft else ""
+            figures.append(
+                Figure(cat.name, "", "model_output_tokens_per_s", number_text(speed), as_of, "primary", source, note)
+            )
+        if ttft and "model_ttft_s" in _data.METRICS:
+            figures.append(Figure(cat.name, "", "model_ttft_s", number_text(ttft), as_of, "primary", source))
+        if blended is not None and blended >= 0:
+            figures.append(
+                Figure(cat.name, "", "aa_blended_usd_per_mtok", number_text(blended), as_of, "primary", source)
+            )
+        if quality is not None:
+            figures.append(
+                Figure(
+                    cat.name,
+                    "",
+                    "quality_index",
+                    number_text(quality),
+                    as_of,
+                    "primary",
+                    source,
+                    "Artificial Analysis Intelligence Index",
+                )
+            )
+    return figures
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading snapshots, merging, diffing
+
+
+def read_rows(path: Path) -> tuple[dict, list[dict[str, str]], list[dict[str, str]]]:
+    """A snapshot folder's metadata, models.csv rows and figures.csv rows, as text."""
+    meta = json.loads((path / "snapshot.json").read_text(encoding="utf-8"))
+    with (path / "models.csv").open(encoding="utf-8", newline="") as f:
+        models = list(csv.DictReader(f))
+    with (path / "figures.csv").open(encoding="utf-8", newline="") as f:
+        figures = list(csv.DictReader(f))
+    return meta, models, figures
+
+
+def owner(source_text: str) -> str | None:
+    """Which refresh source a figure's ``source`` column belongs to (None: not made by a refresh)."""
+    for name, label in SOURCE_LABELS.items():
+        if source_text.startswith(label):
+            return name
+    return None
+
+
+def previous_refreshed(snapshot_dir: Path) -> Path | None:
+    """The newest snapshot a refresh wrote (its snapshot.json has ``sources``), or None."""
+    best: tuple[str, str] | None = None
+    if not snapshot_dir.is_dir():
+        return None
+    for p in snapshot_dir.iterdir():
+        meta_path = p / "snapshot.json"
+        if p.name.startswith(".") or not meta_path.is_file():
+            continue
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        if isinstance(meta.get("sources"), dict) and isinstance(meta.get("as_of"), str):
+            key = (meta["as_of"], p.name)
+            if best is None or key > best:
+                best = key
+    return snapshot_dir / best[1] if best else None
+
+
+@dataclass
+class Diff:
+    """Price changes of one source between the previous refreshed snapshot and the new one."""
+
+    added: list[tuple[tuple[str, str, str], str]] = field(default_factory=list)
+    removed: list[tuple[tuple[str, str, str], str]] = field(default_factory=list)
+    changed: list[tuple[tuple[str, str, str], str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        def k(key):
+            return {"model": key[0], "provider": key[1], "metric": key[2]}
+
+        return {
+            "added": [{**k(key), "value": v} for key, v in self.added],
+            "removed": [{**k(key), "value": v} for key, v in self.removed],
+            "changed": [{**k(key), "old": a, "new": b} for key, a, b in self.changed],
+        }
+
+
+def diff(old: Iterable[dict[str, str]], new: Iterable[dict[str, str]]) -> Diff:
+    """Added, removed and changed prices between two lists of figure rows.
+
+    Example: diff([{"model": "M", "provider": "P", "metric": "input_usd_per_mtok", "value": "2"}],
+                  [{"model": "M", "provider": "P", "metric": "input_usd_per_mtok", "value": "1.5"}]).changed
+             -> [(('M', 'P', 'input_usd_per_mtok'), '2', '1.5')]
+    """
+
+    def prices(rows):
+        return {(r["model"], r["provider"], r["metric"]): r["value"] for r in rows if r["metric"] in PRICE_METRICS}
+
+    a, b = prices(old), prices(new)
+    result = Diff()
+    for key in sorted(b.keys() - a.keys()):
+        result.added.append((key, b[key]))
+    for key in sorted(a.keys() - b.keys()):
+        result.removed.append((key, a[key]))
+    for key in sorted(a.keys() & b.keys()):
+        if Decimal(a[key] or "0") != Decimal(b[key] or "0") or (a[key] == "") != (b[key] == ""):
+            result.changed.append((key, a[key], b[key]))
+    return result
+
+
+@dataclass
+class Plan:
+    """A snapshot ready to be written, and how it differs from the previous one."""
+
+    snapshot_id: str
+    meta: dict
+    models: list[dict[str, str]]
+    figures: list[dict[str, str]]
+    base_id: str | None
+    diff: Diff
+    previous_rows: int
+    new_rows: int
+    carried_rows: int
+
+
+def merge(
+    result: SourceResult,
+    *,
+    snapshot_id: str,
+    as_of: str,
+    base: tuple[str, dict, list[dict[str, str]], list[dict[str, str]]] | None,
+    max_lost_fraction: float = MAX_LOST_FRACTION,
+) -> Plan:
+    """The new snapshot: the base's figures from other sources, plus this source's figures.
+
+    Raises ``RefreshError`` when the source gave nothing for the catalogue, or lost more than
+    ``max_lost_fraction`` of the rows it gave to the base.
+    """
+    if not result.figures:
+        raise RefreshError(f"{result.address}: no model of the catalogue in the response (an empty result)")
+    new_rows = [f.row() for f in sorted(result.figures, key=lambda f: f.key)]
+    keys = [tuple(r[c] for c in ("model", "provider", "metric")) for r in new_rows]
+    if len(set(keys)) != len(keys):
+        dup = next(k for k in keys if keys.count(k) > 1)
+        raise _schema(f"{result.address} gave {dup} twice")
+    base_id, base_meta, base_models, base_figures = base if base else (None, {}, [], [])
+    previous = [r for r in base_figures if owner(r["source"]) == result.source]
+    if previous and len(new_rows) < len(previous) * (1 - max_lost_fraction):
+        raise RefreshError(
+            f"{result.address}: the result has {len(new_rows)} rows, fewer than half of the {len(previous)} rows "
+            f"this source gave to snapshot {base_id}; keeping the data as it is"
+        )
+    new_keys = set(keys)
+    carried = [
+        r
+        for r in base_figures
+        if owner(r["source"]) != result.source and (r["model"], r["provider"], r["metric"]) not in new_keys
+    ]
+    figures = sorted(carried + new_rows, key=lambda r: (r["model"], r["provider"], r["metric"]))
+    used = {r["model"] for r in figures}
+    catalog = {c.name: c for c in CATALOG}
+    models_by_name = {r["model"]: r for r in base_models}
+    models = []
+    for name in sorted(used):
+        if name in catalog:
+            c = catalog[name]
+            models.append({"model": c.name, "creator": c.creator, "tokenizer": c.tokenizer})
+        else:
+            models.append({c: models_by_name[name][c] for c in MODEL_COLUMNS})
+    sources = dict(base_meta.get("sources") or {})
+    sources[result.source] = {"address": result.address, "as_of": as_of, "figures": len(new_rows)}
+    if result.attribution:
+        sources[result.source]["attribution"] = result.attribution
+    meta = {
+        "id": snapshot_id,
+        "as_of": as_of,
+        "title": f"Hoje ({_date_pt(as_of)})",
+        "description": (
+            "Current prices (and, where a source gives them, speed and quality) of the models a reader compares "
+            "now, written by `python -m calculators refresh` from: "
+            + "; ".join(f"{k}: {v['address']} (as of {v['as_of']})" for k, v in sorted(sources.items()))
+            + ". Prices are indicative. See data/README.md."
+        ),
+        "sources": sources,
+    }
+    return Plan(
+        snapshot_id,
+        meta,
+        models,
+        figures,
+        base_id,
+        diff(previous, new_rows),
+        len(previous),
+        len(new_rows),
+        len(carried),
+    )
+
+
+_MONTHS_PT = [
+    "janeiro",
+    "fevereiro",
+    "março",
+    "abril",
+    "maio",
+    "junho",
+    "julho",
+    "agosto",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+]
+
+
+def _date_pt(day: str) -> str:
+    d = dt.date.fromisoformat(day)
+    return f"{d.day} de {_MONTHS_PT[d.month - 1]} de {d.year}"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Writing
+
+
+def _csv_text(rows: list[dict[str, str]], columns: list[str]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def _write_folder(plan: Plan, root: Path) -> Path:
+    folder = root / plan.snapshot_id
+    folder.mkdir()
+    meta = json.dumps(plan.meta, indent=2, ensure_ascii=False) + "\n"
+    (folder / "snapshot.json").write_text(meta, encoding="utf-8")
+    (folder / "models.csv").write_text(_csv_text(plan.models, MODEL_COLUMNS), encoding="utf-8")
+    (folder / "figures.csv").write_text(_csv_text(plan.figures, FIGURE_COLUMNS), encoding="utf-8")
+    return folder
+
+
+def write_snapshot(plan: Plan, snapshot_dir: Path) -> Path:
+    """Write ``plan`` to a temporary folder, validate it with the dataset's loader, then rename it into place.
+
+    On any failure the temporary folder is removed and ``snapshot_dir`` is left exactly as it was.
+    """
+    snapshot_dir.mkdir(parents=True, exist_ok=True)
+    tmp_root = Path(tempfile.mkdtemp(prefix=".refresh-", dir=snapshot_dir.parent))
+    try:
+        folder = _write_folder(plan, tmp_root)
+        validate_folder(folder)
+        final = snapshot_dir / plan.snapshot_id
+        old = tmp_root / (plan.snapshot_id + ".old")
+        if final.exists():
+            os.rename(final, old)
+        try:
+            os.rename(folder, final)
+        except OSError:
+            if old.exists():
+                os.rename(old, final)
+            raise
+        return final
+    finally:
+        shutil.rmtree(tmp_root, ignore_errors=True)
+
+
+def validate_folder(folder: Path) -> None:
+    """Load ``folder`` with ``calculators.data.load_snapshot`` (schema, units, dates, cached <= input...)."""
+    saved = _data.SNAPSHOT_DIR
+    _data.SNAPSHOT_DIR = folder.parent
+    try:
+        _data.load_snapshot(folder.name)
+    except DataError as e:
+        raise _schema(f"the result does not pass the dataset's checks: {e}") from None
+    finally:
+        _data.SNAPSHOT_DIR = saved
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The whole refresh
+
+
+@dataclass
+class RefreshReport:
+    source: str
+    address: str
+    snapshot_id: str
+    path: Path | None
+    plan: Plan
+    attribution: str | None
+    written: bool
+
+    def as_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "address": self.address,
+            "snapshot": self.snapshot_id,
+            "path": str(self.path) if self.path else None,
+            "written": self.written,
+            "compared_with": self.plan.base_id,
+            "rows": self.plan.new_rows,
+            "previous_rows": self.plan.previous_rows,
+            "carried_rows": self.plan.carried_rows,
+            "models": len(self.plan.models),
+            "attribution": self.attribution,
+            **self.plan.diff.as_dict(),
+        }
+
+
+def refresh(
+    source: str,
+    *,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    today: dt.date | None = None,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    retries: int = DEFAULT_RETRIES,
+    dry_run: bool = False,
+    on_retry: Callable[[str], None] | None = None,
+) -> RefreshReport:
+    """Fetch ``source``, normalise, merge with the previous refreshed snapshot, validate, and write it.
+
+    Raises ``RefreshError`` (one line, no secrets) and leaves the data as it was on any failure.
+    """
+    if source not in SOURCES:
+        raise RefreshError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
+    as_of = (today or dt.date.today()).isoformat()
+    http = {"timeout_s": timeout_s, "retries": retries, "secrets": [api_key], "on_retry": on_retry}
+    try:
+        if source == "genai-prices":
+            result, providers = fetch_genai_prices(base_url, **http)
+            result.figures = normalise_genai(providers, as_of=as_of, source_prefix=result.address)
+        elif source == "openrouter":
+            url = (base_url or DEFAULT_BASE_URLS["openrouter"]).rstrip("/") + "/models"
+            doc = parse_json(get(url, **http).body, what=f"OpenRouter {url}")
+            result = SourceResult("openrouter", f"OpenRouter {url}", normalise_openrouter(doc, url=url, as_of=as_of))
+        else:
+            if not api_key:
+                raise RefreshError(f"set the environment variable {AA_KEY_ENV} to your Artificial Analysis API key")
+            url = (base_url or DEFAULT_BASE_URLS["artificialanalysis"]).rstrip("/") + "/data/llms/models"
+            http["headers"] = {"x-api-key": api_key}
+            doc = parse_json(get(url, **http).body, what=f"Artificial Analysis {url}")
+            result = SourceResult(
+                "artificialanalysis",
+                f"Artificial Analysis {url}",
+                normalise_artificialanalysis(doc, url=url, as_of=as_of),
+                attribution=AA_ATTRIBUTION,
+            )
+        snapshot_dir = _data.SNAPSHOT_DIR
+        base_path = previous_refreshed(snapshot_dir)
+        base = (base_path.name, *read_rows(base_path)) if base_path else None
+        plan = merge(result, snapshot_id=as_of, as_of=as_of, base=base)
+        if dry_run:
+            scratch = Path(tempfile.mkdtemp(prefix="refresh-dry-"))
+            try:
+                validate_folder(_write_folder(plan, scratch))
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+            path = None
+        else:
+            path = write_snapshot(plan, snapshot_dir)
+    except FetchError as e:
+        raise RefreshError(redact(str(e), [api_key])) from None
+    except RefreshError as e:
+        raise RefreshError(redact(str(e), [api_key])) from None
+    except OSError as e:
+        raise RefreshError(redact(f"cannot write the snapshot: {e}", [api_key])) from None
+    return RefreshReport(source, result.address, plan.snapshot_id, path, plan, result.attribution, not dry_run)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Command line (registered by calculators.cli)
+
+
+def register_cli(sub) -> None:
+    p = sub.add_parser(
+        "refresh",
+        help="refresh the dataset from a source (genai-prices, openrouter, artificialanalysis)",
+        description=(
+            "Fetch current figures for the catalogue's models, validate them and write the snapshot named by "
+            "today's date (latest). On any failure the data stays as it was and the exit code is 1. "
+            f"artificialanalysis reads its key from {AA_KEY_ENV}. genai-prices uses its packaged data unless "
+            f"--base-url gives its feed folder (e.g. {DEFAULT_BASE_URLS['genai-prices']})."
+        ),
+    )
+    p.add_argument("--source", required=True, choices=SOURCES)
+    p.add_argument("--base-url", help="the source's base URL (a mirror, or a local server in tests)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds per request (default 20)")
+    p.add_argument("--retries", type=int, default=DEFAULT_RETRIES, help="retries after a failed try (default 2)")
+    p.add_argument("--dry-run", action="store_true", help="fetch, check and show the diff, but write nothing")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_refresh)
+
+
+def _key_text(key: tuple[str, str, str]) -> str:
+    return f"{key[0]} / {key[1] or '-'} / {key[2]}"
+
+
+def cmd_refresh(args) -> int:
+    api_key = os.environ.get(AA_KEY_ENV) if args.source == "artificialanalysis" else None
+    if args.timeout <= 0:
+        print("error: --timeout must be positive", file=sys.stderr)
+        return 2
+    if args.retries < 0:
+        print("error: --retries cannot be negative", file=sys.stderr)
+        return 2
+
+    def on_retry(message: str) -> None:
+        print(f"retry: {redact(message, [api_key])}", file=sys.stderr)
+
+    try:
+        report = refresh(
+            args.source,
+            base_url=args.base_url,
+            api_key=api_key,
+            timeout_s=args.timeout,
+            retries=args.retries,
+            dry_run=args.dry_run,
+            on_retry=on_retry,
+        )
+    except RefreshError as e:
+        print(f"error: refresh {args.source} failed, data unchanged: {redact(str(e), [api_key])}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+        return 0
+    plan, d = report.plan, report.plan.diff
+    print(f"{report.address}: {plan.new_rows} figures for {len({r['model'] for r in plan.figures})} models")
+    if report.attribution:
+        print(report.attribution)
+    against = f"snapshot {plan.base_id}" if plan.base_id else "nothing (first refresh)"
+    print(f"prices compared with {against}: {len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed")
+    for key, value in d.added:
+        print(f"  + {_key_text(key)}: {value}")
+    for key, value in d.removed:
+        print(f"  - {_key_text(key)}: {value}")
+    for key, a, b in d.changed:
+        print(f"  ~ {_key_text(key)}: {a} -> {b}")
+    if plan.carried_rows:
+        print(f"kept {plan.carried_rows} figures from other sources")
+    if report.written:
+        print(f"wrote {report.path} (snapshot {report.snapshot_id}, as of {plan.meta['as_of']})")
+    else:
+        print(f"dry run: snapshot {report.snapshot_id} checked, nothing written")
+    return 0

@@ -1,0 +1,343 @@
+"""refresh: real HTTP on 127.0.0.1 against servers that answer like OpenRouter, genai-prices' feed and
+Artificial Analysis (recorded, trimmed responses in tests/fixtures/). Every test writes to a temporary copy of
+data/; a failed refresh must leave every data file byte-identical."""
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from servers import JsonServer, Reply, closed_port
+
+from calculators import data, refresh
+from calculators.cli import main
+from calculators.http import FetchError, parse_json, redact, retry_after_s
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FAKE_KEY = "aa-test-key-0123456789-DO-NOT-LEAK"
+TODAY = dt.date.today().isoformat()
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def json_server():
+    server = JsonServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def repository_data_untouched():
+    before = tree_hashes(ROOT / "data")
+    yield
+    assert tree_hashes(ROOT / "data") == before, "a test wrote to the repository's data/"
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A temporary copy of data/snapshots (plus data/README.md), used instead of the repository's."""
+    root = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "snapshots", root / "snapshots")
+    # Start from the article's snapshot only, whatever current snapshot the repository ships.
+    for p in (root / "snapshots").iterdir():
+        if p.name != "2024-05":
+            shutil.rmtree(p)
+    shutil.copy(ROOT / "data" / "README.md", root / "README.md")
+    monkeypatch.setattr(data, "SNAPSHOT_DIR", root / "snapshots")
+    return root
+
+
+def run(*args, capsys):
+    code = main(["refresh", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ----------------------------------------------------------------------------------------------- pure parts
+
+
+def test_retry_after_parsing():
+    assert retry_after_s("2") == 2.0
+    assert retry_after_s(" 0 ") == 0.0
+    assert retry_after_s("soon") is None
+    assert retry_after_s(None) is None
+    now = dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC)
+    assert retry_after_s("Thu, 26 Nov 2026 12:00:05 GMT", now=now) == 5.0
+
+
+def test_redact_and_json_errors():
+    assert redact("bad key sk-123456 (sk-123456)", ["sk-123456", None, ""]) == "bad key [redacted] ([redacted])"
+    with pytest.raises(FetchError, match="truncated JSON"):
+        parse_json(b'{"data": [{"id": "a"', what="x")
+    with pytest.raises(FetchError, match="malformed JSON"):
+        parse_json(b'{"data": [}', what="x")
+
+
+def test_number_text_and_per_token_conversion():
+    assert refresh.number_text(Decimal("2.50")) == "2.5"
+    assert refresh.number_text(Decimal("0.0000025") * 10**6) == "2.5"
+    assert refresh.number_text(Decimal("1E+1")) == "10"
+    assert refresh.number_text(200000) == "200000"
+
+
+def test_diff_reports_added_removed_and_changed_prices():
+    def row(model, metric, value):
+        return {"model": model, "provider": "P", "metric": metric, "value": value}
+
+    old = [row("A", "input_usd_per_mtok", "2"), row("B", "input_usd_per_mtok", "1"), row("A", "ttft_s", "1")]
+    new = [row("A", "input_usd_per_mtok", "1.5"), row("C", "output_usd_per_mtok", "3"), row("A", "ttft_s", "9")]
+    d = refresh.diff(old, new)
+    assert d.changed == [(("A", "P", "input_usd_per_mtok"), "2", "1.5")]
+    assert d.added == [(("C", "P", "output_usd_per_mtok"), "3")]
+    assert d.removed == [(("B", "P", "input_usd_per_mtok"), "1")]
+
+
+def test_catalogue_tokenizers_exist_and_names_are_unique():
+    from calculators.tokens import TOKENIZERS
+
+    names = [c.name for c in refresh.CATALOG]
+    assert len(names) == len(set(names))
+    assert all(c.tokenizer in TOKENIZERS for c in refresh.CATALOG)
+    creators = {c.creator for c in refresh.CATALOG}
+    assert {"OpenAI", "Anthropic", "Google", "Meta", "Mistral"} <= creators
+
+
+# ----------------------------------------------------------------------------------------------- successes
+
+
+def test_genai_prices_packaged_data_makes_a_valid_latest_snapshot(data_copy, capsys):
+    code, out, err = run("--source", "genai-prices", capsys=capsys)
+    assert code == 0, err
+    assert f"wrote {data_copy / 'snapshots' / TODAY}" in out
+    assert "prices compared with nothing (first refresh)" in out
+    df = data.load_snapshot("latest")
+    assert df.attrs["snapshot"] == TODAY and df.attrs["as_of"] == TODAY
+    assert "2024-05" in {s["id"] for s in data.list_snapshots()}
+    providers = set(df["provider"])
+    assert {"OpenAI", "Anthropic", "Google", "Groq", "Together.ai", "Fireworks", "Amazon Bedrock"} <= providers
+    assert {"Microsoft Azure", "Mistral"} <= providers
+    figures = data.load_figures("latest")
+    assert all(s.startswith("genai-prices") for s in figures["source"])
+    assert set(figures["as_of"]) == {TODAY}
+    azure = figures[figures["provider"] == "Microsoft Azure"]
+    assert len(azure) and set(azure["confidence"]) == {"estimate"}
+    assert (df["cached_input_usd_per_mtok"].dropna() >= 0).all()
+    # Speed is not in this source: it stays missing, never zero.
+    assert df["output_tokens_per_s"].isna().all()
+    meta = json.loads((data_copy / "snapshots" / TODAY / "snapshot.json").read_text(encoding="utf-8"))
+    assert set(meta["sources"]) == {"genai-prices"}
+    # Running it again changes nothing and says so.
+    before = tree_hashes(data_copy)
+    code, out, _ = run("--source", "genai-prices", capsys=capsys)
+    assert code == 0
+    assert f"prices compared with snapshot {TODAY}: 0 added, 0 removed, 0 changed" in out
+    assert tree_hashes(data_copy) == before
+
+
+def test_genai_prices_feed_equals_the_packaged_data(data_copy, json_server, capsys):
+    json_server.replies = [Reply(200, fixture("genai_prices_feed.json"))]
+    code, out, err = run("--source", "genai-prices", "--base-url", json_server.url + "/v2", "--json", capsys=capsys)
+    assert code == 0, err
+    assert json_server.requests[0]["path"] == "/v2/data.json"
+    report = json.loads(out)
+    assert report["written"] and report["snapshot"] == TODAY
+    feed = data.load_figures("latest")
+    assert all(s.startswith(f"genai-prices feed {json_server.url}/v2/data.json") for s in feed["source"])
+    from genai_prices.data import providers
+
+    packaged = refresh.normalise_genai(providers, as_of=TODAY, source_prefix="x")
+    expected = {f.key: Decimal(f.value) for f in packaged}
+    got = {(r.model, r.provider, r.metric): Decimal(str(r.value)) for r in feed.itertuples() if r.value is not None}
+    assert got == expected
+    assert len(expected) > 100
+
+
+def test_openrouter_prices_are_converted_and_merged(data_copy, json_server, capsys):
+    assert run("--source", "genai-prices", capsys=capsys)[0] == 0
+    genai_rows = len(data.load_figures("latest"))
+    json_server.replies = [Reply(200, fixture("openrouter_models.json"))]
+    code, out, err = run("--source", "openrouter", "--base-url", json_server.url + "/api/v1", capsys=capsys)
+    assert code == 0, err
+    assert json_server.requests[0]["path"] == "/api/v1/models"
+    assert f"kept {genai_rows} figures from other sources" in out
+    df = data.load_snapshot("latest")
+    row = df[(df["model"] == "GPT-6 Astra") & (df["provider"] == "OpenRouter")].iloc[0]
+    doc = json.loads(fixture("openrouter_models.json"))
+    item = next(i for i in doc["data"] if i["id"] == "openai/gpt-6-astra")
+    assert row["input_usd_per_mtok"] == pytest.approx(float(item["pricing"]["prompt"]) * 1e6)
+    assert row["output_usd_per_mtok"] == pytest.approx(float(item["pricing"]["completion"]) * 1e6)
+    assert row["context_window_tokens"] == item["context_length"]
+    notes = data.load_figures("latest").query("provider == 'OpenRouter' and model == 'GPT-6 Astra'")["note"]
+    assert set(notes) == {"OpenRouter tokenizer family: GPT"}
+    assert "GPT-4o" not in set(df["model"])  # not in the catalogue
+    # genai-prices' rows were carried over unchanged
+    assert (df["provider"] == "OpenAI").any()
+
+
+def test_artificialanalysis_with_key_and_attribution(data_copy, json_server, capsys, monkeypatch):
+    monkeypatch.setenv(refresh.AA_KEY_ENV, FAKE_KEY)
+    json_server.replies = [Reply(200, fixture("artificialanalysis_models.json"))]
+    code, out, err = run("--source", "artificialanalysis", "--base-url", json_server.url + "/api/v2", capsys=capsys)
+    assert code == 0, err
+    assert json_server.requests[0]["path"] == "/api/v2/data/llms/models"
+    assert json_server.requests[0]["headers"]["x-api-key"] == FAKE_KEY
+    assert "Data: Artificial Analysis (artificialanalysis.ai)" in out
+    df = data.load_snapshot("latest")
+    astra = df[df["model"] == "GPT-6 Astra"].iloc[0]
+    assert astra["quality_index"] == 71.5
+    assert astra["model_output_tokens_per_s"] == 48.2
+    assert astra["aa_blended_usd_per_mtok"] == 12.5
+    assert "Artificial Analysis" in astra["model_output_tokens_per_s_source"]
+    maverick = df[df["model"] == "Llama 4 Maverick"].iloc[0]
+    assert pd_isna(maverick["model_output_tokens_per_s"])  # AA's 0 means "not measured": missing, not zero
+    assert FAKE_KEY not in out + err
+    assert all(FAKE_KEY.encode() not in (data_copy / p).read_bytes() for p in tree_hashes(data_copy))
+
+
+def pd_isna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+def test_429_with_retry_after_is_retried(data_copy, json_server, capsys):
+    json_server.replies = [
+        Reply(429, b'{"error": "slow down"}', headers={"Retry-After": "1"}),
+        Reply(200, fixture("openrouter_models.json")),
+    ]
+    start = time.monotonic()
+    code, out, err = run("--source", "openrouter", "--base-url", json_server.url, "--retries", "1", capsys=capsys)
+    assert code == 0, err
+    assert len(json_server.requests) == 2
+    waited = json_server.requests[1]["time"] - json_server.requests[0]["time"]
+    assert waited >= 0.95  # Retry-After (1 s), not the 0.5 s backoff
+    assert time.monotonic() - start < 10
+    assert "retry: HTTP 429" in err and "retrying in 1.0 s" in err
+
+
+# ----------------------------------------------------------------------------------------------- failures
+
+FAULTS = {
+    "http_error": ([Reply(503, b'{"error": "down for maintenance"}')], "HTTP 503"),
+    "not_found": ([Reply(404, b"not here")], "HTTP 404"),
+    "timeout": ([Reply(200, b"{}", delay_s=2.0)], "did not answer in time (timeout)"),
+    "cut_connection": ([Reply(200, b'{"data": [', declared_length=5000)], "closed the connection mid-response"),
+    "truncated_json": ([Reply(200, fixture("openrouter_models.json")[:4000])], "truncated JSON"),
+    "malformed_json": ([Reply(200, b'{"data": [1, 2,, 3]}')], "malformed JSON"),
+    "empty_list": ([Reply(200, b'{"data": []}')], "the model list is empty"),
+    "schema_violation": (
+        [Reply(200, b'{"data": [{"id": "x/y", "pricing": {"prompt": "cheap", "completion": "1"}}]}')],
+        "schema violation",
+    ),
+    "no_catalogue_model": (
+        [Reply(200, b'{"data": [{"id": "x/y", "pricing": {"prompt": "0", "completion": "0"}}]}')],
+        "no model of the catalogue",
+    ),
+    "negative_price": (
+        [
+            Reply(
+                200,
+                json.dumps(
+                    {"data": [{"id": "openai/gpt-6-astra", "pricing": {"prompt": "-1", "completion": "1"}}]}
+                ).encode(),
+            )
+        ],
+        "negative",
+    ),
+}
+
+
+def _lost_half() -> list[Reply]:
+    doc = json.loads(fixture("openrouter_models.json"))
+    doc["data"] = [i for i in doc["data"] if i["id"] in {"openai/gpt-6-astra", "openai/gpt-6-luna"}]
+    return [Reply(200, json.dumps(doc).encode())]
+
+
+@pytest.mark.parametrize("fault", [*FAULTS, "lost_half", "no_network"])
+def test_a_failed_refresh_leaves_the_data_byte_identical(fault, data_copy, json_server, capsys):
+    json_server.replies = [Reply(200, fixture("openrouter_models.json"))]
+    assert run("--source", "openrouter", "--base-url", json_server.url, capsys=capsys)[0] == 0
+    before = tree_hashes(data_copy)
+    assert any(k.startswith(f"snapshots/{TODAY}/") for k in before)
+    if fault == "no_network":
+        url, expected = f"http://127.0.0.1:{closed_port()}", "cannot connect to 127.0.0.1"
+    elif fault == "lost_half":
+        json_server.replies, expected = _lost_half(), "fewer than half"
+        url = json_server.url
+    else:
+        json_server.replies, expected = FAULTS[fault]
+        url = json_server.url
+    code, out, err = run(
+        "--source", "openrouter", "--base-url", url, "--retries", "0", "--timeout", "0.5", capsys=capsys
+    )
+    assert code == 1
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: refresh openrouter failed, data unchanged: ")
+    assert expected in lines[0]
+    assert tree_hashes(data_copy) == before
+    assert not list(data_copy.glob(".refresh-*"))
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (Reply(200, b"[]"), "empty list"),
+        (Reply(200, b'[{"id": "openai", "models": "many"}]'), "schema violation"),
+        (Reply(200, b'[{"id": "openai", "name": "OpenAI"'), "truncated JSON"),
+    ],
+)
+def test_genai_feed_faults(reply, expected, data_copy, json_server, capsys):
+    before = tree_hashes(data_copy)
+    json_server.replies = [reply]
+    code, out, err = run("--source", "genai-prices", "--base-url", json_server.url, "--retries", "0", capsys=capsys)
+    assert code == 1 and expected in err and len(err.strip().splitlines()) == 1
+    assert tree_hashes(data_copy) == before
+
+
+def test_the_key_never_leaks_from_an_echoing_error(data_copy, json_server, capsys, monkeypatch):
+    monkeypatch.setenv(refresh.AA_KEY_ENV, FAKE_KEY)
+    before = tree_hashes(data_copy)
+    json_server.replies = [
+        Reply(500, b'{"error": "internal"}', echo_key=True),
+        Reply(401, b'{"error": "invalid API key"}', echo_key=True),
+    ]
+    code, out, err = run(
+        "--source", "artificialanalysis", "--base-url", json_server.url, "--retries", "1", capsys=capsys
+    )
+    assert code == 1
+    assert json_server.requests[0]["headers"]["x-api-key"] == FAKE_KEY
+    assert "HTTP 401" in err and "[redacted]" in err
+    assert FAKE_KEY not in out + err
+    assert tree_hashes(data_copy) == before
+
+
+def test_artificialanalysis_without_a_key_is_a_clear_error(data_copy, capsys, monkeypatch):
+    monkeypatch.delenv(refresh.AA_KEY_ENV, raising=False)
+    code, _, err = run("--source", "artificialanalysis", "--base-url", "http://127.0.0.1:9", capsys=capsys)
+    assert code == 1
+    assert f"set the environment variable {refresh.AA_KEY_ENV}" in err
+
+
+def test_dry_run_writes_nothing(data_copy, capsys):
+    before = tree_hashes(data_copy)
+    code, out, _ = run("--source", "genai-prices", "--dry-run", capsys=capsys)
+    assert code == 0 and "dry run" in out
+    assert tree_hashes(data_copy) == before
