@@ -778,7 +778,7 @@ def merge(
     meta = {
         "id": snapshot_id,
         "as_of": as_of,
-        "title": f"Hoje ({_date_pt(as_of)})",
+        "title": f"Atualização de {_date_pt(as_of)}",
         "description": (
             "Current prices (and, where a source gives them, speed and quality) of the models a reader compares "
             "now, written by `python -m calculators refresh` from: "
