@@ -196,6 +196,14 @@ def test_tokens_html_shows_ids_estimates_and_split_characters():
     assert "Mostrando os primeiros" not in page
 
 
+def test_tokens_html_captions():
+    table = ct.token_table("Olá", ["o200k_base", "cl100k_base"])
+    page = ct.tokens_html(table, captions={"o200k_base": "GPT-4o <novo>"})
+    assert "— GPT-4o &lt;novo&gt;" in page
+    assert table.loc[1, "description"] in page  # no caption: the tokenizer's own description
+    assert table.loc[0, "description"] not in page
+
+
 def test_tokens_html_escapes_markup():
     page = ct.tokens_html(ct.token_table("<script>alert(1)</script>", ["cl100k_base"]))
     assert "<script>" not in page and "&lt;" in page

@@ -111,21 +111,23 @@ def _piece_span(piece, colour: str) -> str:
     )
 
 
-def tokens_html(table: pd.DataFrame) -> str:
+def tokens_html(table: pd.DataFrame, *, captions: Mapping[str, str] | None = None) -> str:
     """The explorer: per tokenizer, a header (name, exact or estimate, count) and its coloured pieces with ids.
 
     ``table`` is a ``token_table``. Consecutive tokens alternate colours; a dashed border marks a token that holds
-    only some bytes of a character (shown as ``<0xC3>``-style markers).
+    only some bytes of a character (shown as ``<0xC3>``-style markers). ``captions`` replaces a tokenizer's
+    description in its header (e.g. with the models that use it).
 
     Example: "89191" in tokens_html(token_table("Olá, mundo!", ["o200k_base"])) -> True   (the id of "Olá")
     """
     blocks = []
     for row in table.itertuples(index=False):
+        caption = (captions or {}).get(row.tokenizer, row.description)
         kind = EXACT_PT if row.exact else ESTIMATE_PT
-        count = f"{row.tokens} tokens" if row.exact else f"≈ {row.tokens} tokens ({ESTIMATE_PT})"
+        count = f"{number_pt(row.tokens)} tokens" if row.exact else f"≈ {number_pt(row.tokens)} tokens"
         head = (
             f'<div style="margin-bottom:2px"><strong>{html.escape(row.tokenizer)}</strong> · {kind} · {count}'
-            f' <span style="opacity:.7">— {html.escape(row.description)}</span></div>'
+            f' <span style="opacity:.7">— {html.escape(caption)}</span></div>'
         )
         if not row.exact:
             body = '<div style="opacity:.8"><em>Sem tokenizador público: só a contagem estimada, sem peças.</em></div>'
@@ -133,9 +135,8 @@ def tokens_html(table: pd.DataFrame) -> str:
             spans = "".join(_piece_span(p, PALETTE[i % len(PALETTE)]) for i, p in enumerate(row.pieces))
             note = ""
             if row.shown < row.tokens:
-                note = (
-                    f'<div style="opacity:.8"><em>Mostrando os primeiros {row.shown} de {row.tokens} tokens.</em></div>'
-                )
+                shown, total = number_pt(row.shown), number_pt(row.tokens)
+                note = f'<div style="opacity:.8"><em>Mostrando os primeiros {shown} de {total} tokens.</em></div>'
             body = f'<div style="display:flex;flex-wrap:wrap;align-items:flex-start">{spans}</div>{note}'
         blocks.append(f'<div style="margin:0 0 .8em 0">{head}{body}</div>')
     legend = (
