@@ -260,3 +260,12 @@ def test_snapshot_tokenizers():
     assert row["models"] == "GPT-3.5 Turbo, GPT-4 Turbo" and row["exact"]
     assert not table.set_index("tokenizer").loc["claude_estimate", "exact"]
     assert table["tokenizer"].is_unique
+
+
+def test_charts_format_numbers_the_brazilian_way():
+    for chart in (
+        ct.temperature_chart(COUNTS, context="modelos"),
+        ct.token_counts_chart(ct.count_table({"a": "x", "b": "y"}, ["o200k_base"]), ["a", "b"]),
+    ):
+        locale = chart.to_dict()["usermeta"]["embedOptions"]["formatLocale"]
+        assert locale["decimal"] == "," and locale["thousands"] == "."

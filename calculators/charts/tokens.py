@@ -27,6 +27,12 @@ DISPLAY_LIMIT = 300
 # A light palette with dark text, readable in the site's light and dark themes alike.
 PALETTE = ("#fde68a", "#bfdbfe", "#bbf7d0", "#fecaca", "#ddd6fe", "#fed7aa", "#a5f3fc", "#f5d0fe")
 
+# Brazilian number format in the browser (33,3%; 4.262), passed to vega-embed through the chart's usermeta. The same
+# d3-format locale as calculators.charts.render.PT_BR_FORMAT_LOCALE.
+PT_BR_EMBED = {
+    "embedOptions": {"formatLocale": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["US$ ", ""]}}
+}
+
 EXACT_PT = "exato"
 ESTIMATE_PT = "estimativa"
 
@@ -196,6 +202,7 @@ def token_counts_chart(
         .properties(
             title=alt.Title(title, subtitle="barras claras: estimativas (sem tokenizador público)"),
             width=420,
+            usermeta=PT_BR_EMBED,
         )
     )
 
@@ -253,4 +260,5 @@ def temperature_chart(
     return chart.properties(
         title=alt.Title(f"Próximo token depois de “{context}”", subtitle=f"{shown}; mova a temperatura"),
         width=420,
+        usermeta=PT_BR_EMBED,
     )
