@@ -151,10 +151,10 @@ def review_costs_by_snapshot(
 ) -> pd.DataFrame:
     """The article's review in every snapshot (default: all of ``list_snapshots()``, oldest first).
 
-    One row per (snapshot, model): ``median_cost_usd`` (over the model's priced providers, as the article's
-    figures are), ``min_cost_usd`` and ``cheapest_provider`` (every provider at that cost, comma-separated),
-    ``priced_providers``. A model with no priced
-    provider has missing costs. Price tiers that do not apply to a prompt of ``input_tokens`` are left out (so
+    One row per (snapshot, model), with the model's ``creator``: ``median_cost_usd`` (over the model's priced
+    providers, as the article's figures are), ``min_cost_usd`` and ``cheapest_provider`` (every provider at that
+    cost, comma-separated), ``priced_providers``. A model with no priced provider has missing costs. Price tiers
+    that do not apply to a prompt of ``input_tokens`` are left out (so
     Gemini counts at its ≤128K price; ``claims.review_costs_usd`` keeps both tiers, as Artificial Analysis did).
 
     Example: review_costs_by_snapshot(["2024-05"]) -> Claude 3 Opus: median 0.12 USD,
@@ -172,12 +172,14 @@ def review_costs_by_snapshot(
         tied = priced[priced["cost_usd"] == lowest].sort_values("provider")
         cheapest = tied.groupby("model").agg(cost_usd=("cost_usd", "first"), provider=("provider", ", ".join))
         models = sorted(df["model"].unique())
+        creators = df.groupby("model")["creator"].first()
         frames.append(
             pd.DataFrame(
                 {
                     "snapshot": df.attrs["snapshot"],
                     "as_of": df.attrs["as_of"],
                     "model": models,
+                    "creator": [creators.get(m) for m in models],
                     "median_cost_usd": [float(median.get(m, math.nan)) for m in models],
                     "min_cost_usd": [float(cheapest["cost_usd"].get(m, math.nan)) for m in models],
                     "cheapest_provider": [cheapest["provider"].get(m) for m in models],
@@ -189,6 +191,7 @@ def review_costs_by_snapshot(
         "snapshot",
         "as_of",
         "model",
+        "creator",
         "median_cost_usd",
         "min_cost_usd",
         "cheapest_provider",
@@ -204,3 +207,33 @@ def review_cost_matrix(history: pd.DataFrame, models: list[str], column: str = "
     snaps = list(dict.fromkeys(history["snapshot"]))
     table = history.pivot_table(index="model", columns="snapshot", values=column, aggfunc="first", dropna=False)
     return table.reindex(index=models, columns=snaps)
+
+
+def creator_extremes(history: pd.DataFrame) -> pd.DataFrame:
+    """Each creator's dearest and cheapest model in each snapshot, by ``median_cost_usd`` (priced models only).
+
+    ``history`` is ``review_costs_by_snapshot()``. One row per (snapshot, creator): ``dearest_model``,
+    ``dearest_cost_usd``, ``cheapest_model``, ``cheapest_cost_usd``. A creator with no priced model in a
+    snapshot has no row for it.
+
+    Example: creator_extremes(review_costs_by_snapshot(["2024-05"])) -> Anthropic: Claude 3 Opus (0.12) and
+             Claude 3 Haiku (0.002)
+    """
+    priced = history[history["median_cost_usd"].notna()].sort_values(
+        ["snapshot", "creator", "median_cost_usd", "model"]
+    )
+    groups = priced.groupby(["snapshot", "creator"], sort=False)
+    dearest = groups.tail(1).set_index(["snapshot", "creator"])
+    cheapest = groups.head(1).set_index(["snapshot", "creator"])
+    out = pd.DataFrame(
+        {
+            "dearest_model": dearest["model"],
+            "dearest_cost_usd": dearest["median_cost_usd"],
+            "cheapest_model": cheapest["model"],
+            "cheapest_cost_usd": cheapest["median_cost_usd"],
+        }
+    )
+    order = list(dict.fromkeys(history["snapshot"]))
+    out = out.reset_index()
+    out["snapshot"] = pd.Categorical(out["snapshot"], categories=order, ordered=True)
+    return out.sort_values(["creator", "snapshot"], ignore_index=True).astype({"snapshot": str})

@@ -123,3 +123,18 @@ def test_review_costs_across_any_number_of_snapshots(tmp_path, monkeypatch):
     assert math.isnan(matrix.loc["Mistral Large", "2025-01"])  # gone from the snapshot
     assert matrix.loc["Llama 3 70B", "2025-01"] == pytest.approx(matrix.loc["Llama 3 70B", "2024-05"])
     assert review_costs_by_snapshot([]).empty
+
+
+def test_creator_extremes():
+    from calculators.costs import creator_extremes
+
+    history = review_costs_by_snapshot(["2024-05"])
+    table = creator_extremes(history).set_index(["snapshot", "creator"])
+    anthropic = table.loc[("2024-05", "Anthropic")]
+    assert anthropic["dearest_model"] == "Claude 3 Opus" and anthropic["dearest_cost_usd"] == pytest.approx(0.12)
+    assert anthropic["cheapest_model"] == "Claude 3 Haiku"
+    assert anthropic["cheapest_cost_usd"] < anthropic["dearest_cost_usd"]
+    assert set(table.index.get_level_values("creator")) == set(load_snapshot("2024-05")["creator"])
+    # A creator whose models all lost their prices has no row (not a row of zeros).
+    unpriced = history.assign(median_cost_usd=history["median_cost_usd"].where(history["creator"] != "Mistral"))
+    assert "Mistral" not in set(creator_extremes(unpriced)["creator"])
