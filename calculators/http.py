@@ -151,11 +151,17 @@ def get(
     all_headers = {"user-agent": USER_AGENT, "accept": "application/json", **(headers or {})}
     attempts = retries + 1
     last = ""
-    with httpx.Client(timeout=timeout(timeout_s), follow_redirects=True) as client:
+    # A custom key header (x-api-key) would follow a redirect to another host: with a key, redirects are errors.
+    carries_key = any(s for s in secrets)
+    with httpx.Client(timeout=timeout(timeout_s), follow_redirects=not carries_key) as client:
         for attempt in range(1, attempts + 1):
             wait = backoff_s(attempt, backoff_base_s)
             try:
                 with client.stream("GET", url, headers=all_headers) as response:
+                    if 300 <= response.status_code < 400:
+                        raise FetchError(
+                            f"HTTP {response.status_code} from {host}: redirect not followed (the request has a key)"
+                        )
                     if response.status_code < 400:
                         body = _read_limited(response, MAX_BODY_BYTES)
                         return Response(str(response.url), response.status_code, dict(response.headers), body)

@@ -329,6 +329,14 @@ def test_the_key_never_leaks_from_an_echoing_error(data_copy, json_server, capsy
     assert tree_hashes(data_copy) == before
 
 
+def test_a_redirect_is_not_followed_with_a_key(data_copy, json_server, capsys, monkeypatch):
+    monkeypatch.setenv(refresh.AA_KEY_ENV, FAKE_KEY)
+    json_server.replies = [Reply(302, b"", headers={"location": "http://127.0.0.2:1/steal"})]
+    code, _, err = run("--source", "artificialanalysis", "--base-url", json_server.url, capsys=capsys)
+    assert code == 1 and "redirect not followed" in err
+    assert len(json_server.requests) == 1
+
+
 def test_artificialanalysis_without_a_key_is_a_clear_error(data_copy, capsys, monkeypatch):
     monkeypatch.delenv(refresh.AA_KEY_ENV, raising=False)
     code, _, err = run("--source", "artificialanalysis", "--base-url", "http://127.0.0.1:9", capsys=capsys)
