@@ -1,11 +1,20 @@
-# The README's two commands: `make book` and `make test`. Both set everything up themselves.
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
+# The README's two commands: `make book` and `make test`. Both set everything up themselves:
+# .venv with the pinned requirements, the site's JavaScript (pinned npm tarballs, fetched once into a cache), and
+# for the browser tests Debian's Chromium (installed with apt-get when running as root and missing).
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
 # Reinstall when the pinned requirements change.
-STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+STAMP    := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+# The site's vendored JavaScript, staged for Sphinx's html_extra_path (see _config.yml and tools/vendor_assets.py).
+VENDOR   := _build/_vendor/vendor/versions.json
+CHROMIUM ?= /usr/bin/chromium
+# The strict build: warnings are errors, nitpicky references, and report every problem, not only the first.
+STRICT   := -W -n --keep-going
+HOST     ?= 127.0.0.1
+PORT     ?= 8000
 
-.PHONY: all venv book test lint format serve lab bench clean
+.PHONY: all venv vendor chromium book book-strict test lint format serve lab bench bench-book clean
 
 all: book
 
@@ -13,19 +22,48 @@ $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@cd / && $(CURDIR)/$(BIN)/python -c "import calculators.charts" || { \
+	  echo "calculators does not import from outside the repository: reinstalling it"; \
+	  $(CURDIR)/$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall -e $(CURDIR); }
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
 venv: $(STAMP)
 
-book: venv
-	$(BIN)/jupyter-book build .
-	@echo "The course is built: open _build/html/index.html (or run: make serve)"
+$(VENDOR): tools/vendor.json tools/vendor_assets.py | $(STAMP)
+	@command -v npm >/dev/null 2>&1 || $(BIN)/python tools/vendor_assets.py fetch 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing npm (Debian) to fetch the site's pinned JavaScript once"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else echo "npm is needed once to fetch the site's JavaScript: install Node.js and npm"; exit 1; fi; }
+	$(BIN)/python tools/vendor_assets.py all _build/_vendor
 
-test: venv
+vendor: $(VENDOR)
+
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "The browser tests need Chromium at $(CHROMIUM): apt-get install chromium (as root)"; exit 1; fi; \
+	fi
+
+book: venv vendor
+	$(BIN)/jupyter-book build .
+	@echo "The course is built: open $(CURDIR)/_build/html/index.html (or run: make serve)"
+
+book-strict: venv vendor
+	$(BIN)/jupyter-book build . $(STRICT)
+
+# Lint, the strict executed build, then every test (the site tests open _build/html in Chromium). The tests run
+# even when the build fails, so one run reports everything; the target fails if anything did.
+test: venv vendor chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	@status=0; \
+	$(BIN)/jupyter-book build . $(STRICT) || { status=$$?; echo "make test: the strict book build FAILED (see above)"; }; \
+	$(BIN)/python -m pytest || status=$$?; \
+	exit $$status
 
 lint: venv
 	$(BIN)/ruff check .
@@ -36,14 +74,22 @@ format: venv
 	$(BIN)/ruff format .
 
 serve: book
-	@echo "Serving the course on http://127.0.0.1:8000/ (Ctrl-C to stop)"
-	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+	@echo "Serving the course on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python -m http.server $(PORT) --bind $(HOST) --directory _build/html
 
-lab: venv
-	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser chapters
+# JupyterLab on 127.0.0.1; .jupyter/labconfig makes the chapters (.md) open as notebooks (jupytext), and charts
+# load vega from the staged vendor folder, so they draw offline too.
+lab: venv vendor
+	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter" LLMS101_VEGA_BASE_URL=/files/_build/_vendor/vendor/ \
+	  $(BIN)/jupyter lab --ip $(HOST) --no-browser --ServerApp.root_dir="$(CURDIR)" \
+	  --LabApp.default_url=/lab/tree/chapters/intro.md
 
 bench: venv
 	$(BIN)/python benchmarks/bench_calculators.py
+
+# Cold build with execution, rebuild with nothing changed, and the site's weight (builds in a temporary copy).
+bench-book: venv vendor
+	$(BIN)/python benchmarks/bench_book.py
 
 clean:
 	rm -rf _build

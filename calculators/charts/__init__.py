@@ -5,3 +5,8 @@ calculators (Vega-Lite params bound to sliders or menus, with ``transform_calcul
 module-level strings so tests can pin them to the Python formulas in ``calculators.pricing`` and
 ``calculators.latency``.
 """
+
+from .render import enable as _enable_offline_renderer
+
+# Charts displayed in a notebook draw offline on the static site (see calculators/charts/render.py).
+_enable_offline_renderer()

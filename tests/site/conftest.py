@@ -1,0 +1,200 @@
+"""Fixtures for tests that open the built site in a real browser, offline.
+
+Contract (other tests code against it):
+
+- ``site_dir`` (session): ``Path`` of ``_build/html`` (``make test`` builds it first; ``LLMS101_SITE_DIR``
+  points elsewhere). Fails with a clear message if the site is missing.
+- ``site_url`` (session): base URL, ending in ``/``, of an HTTP server on 127.0.0.1 serving ``site_dir``.
+- ``offline_page`` (function): an :class:`OfflinePage` with ``page`` (a Playwright ``Page`` in Debian's Chromium
+  where every request to a host other than 127.0.0.1 is aborted), ``external_requests`` (the blocked URLs),
+  ``failed_requests`` (URLs that failed, or answered 4xx/5xx), ``console_errors`` (console errors and uncaught
+  exceptions, minus Jupyter Book 1's harmless ``THEBE_JS_URL already declared``) and
+  ``wait_for_charts(timeout_ms=15000)``, which waits until every vega-embed chart on the page has drawn.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SITE_DIR = ROOT / "_build" / "html"
+SCREENSHOT_DIR = ROOT / "_build" / "screenshots"
+CHROMIUM = Path(os.environ.get("LLMS101_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ALLOWED_HOST = "127.0.0.1"
+
+
+# Jupyter Book 1 declares THEBE_JS_URL twice (sphinx-thebe): "Identifier 'THEBE_JS_URL' has already been
+# declared" is harmless, and filtered out by that name.
+def _ignored(text: str) -> bool:
+    return "THEBE_JS_URL" in text and "already" in text
+
+
+# True once every chart container on the page is drawn; throws (ending the wait early) if one reports an error.
+_CHARTS_STATE_JS = """
+() => {
+  const containers = new Set([...document.querySelectorAll(".llms101-chart, .vega-embed")]);
+  const pending = [];
+  for (const el of containers) {
+    if (el.classList.contains("llms101-chart-error")) {
+      throw new Error("chart " + (el.id || "?") + " failed: " + el.textContent);
+    }
+    const svgMarks = el.querySelector("svg .role-mark");
+    const canvas = el.querySelector("canvas");
+    const drawn = svgMarks !== null || (canvas !== null && canvas.width > 0 && canvas.height > 0);
+    const ours = el.classList.contains("llms101-chart");
+    if (!drawn || (ours && el.getAttribute("data-llms101-drawn") !== "true")) {
+      pending.push(el.id || el.className);
+    }
+  }
+  return pending.length === 0 ? [containers.size] : false;  // an array: truthy even for 0 charts
+}
+"""
+
+
+@dataclass
+class OfflinePage:
+    """A browser page that can reach nothing but 127.0.0.1, with what it tried and what went wrong."""
+
+    page: object
+    external_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def wait_for_charts(self, timeout_ms: int = 15000) -> int:
+        """Wait until every vega-embed chart on the page has drawn (SVG marks or a painted canvas).
+
+        Returns how many charts the page has (0 is fine: a page without charts returns at once).
+        """
+        try:
+            handle = self.page.wait_for_function(_CHARTS_STATE_JS, timeout=timeout_ms)
+        except Exception as exc:
+            pending = self.page.evaluate(
+                """() => [...document.querySelectorAll(".llms101-chart, .vega-embed")]
+                     .filter(el => !el.querySelector("svg .role-mark, canvas"))
+                     .map(el => (el.id || el.className) + ": " + el.textContent.slice(0, 200))"""
+            )
+            raise AssertionError(
+                f"charts not drawn on {self.page.url} within {timeout_ms} ms: {pending}; "
+                f"console errors: {self.console_errors}; blocked: {self.external_requests}; "
+                f"failed: {self.failed_requests}"
+            ) from exc
+        return int(handle.json_value()[0])
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    path = Path(os.environ.get("LLMS101_SITE_DIR", DEFAULT_SITE_DIR)).resolve()
+    if not (path / "index.html").is_file():
+        pytest.fail(
+            f"the built site is missing ({path}/index.html not found): build it first with `make book` "
+            "(or run everything with `make test`, which builds it strictly before the tests)",
+            pytrace=False,
+        )
+    return path
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir: Path):
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer((ALLOWED_HOST, 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{ALLOWED_HOST}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium when it runs as root "
+            "(apt-get install chromium); or set LLMS101_CHROMIUM",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def offline_page(_chromium, site_url):
+    context = _chromium.new_context(viewport={"width": 1280, "height": 900}, locale="pt-BR", service_workers="block")
+    page = context.new_page()
+    result = OfflinePage(page=page)
+
+    def route(route):
+        url = route.request.url
+        if urlsplit(url).hostname == ALLOWED_HOST:
+            route.continue_()
+        else:
+            result.external_requests.append(url)
+            route.abort("blockedbyclient")
+
+    def on_failed(request):
+        if urlsplit(request.url).hostname == ALLOWED_HOST:
+            result.failed_requests.append(f"{request.url} ({request.failure})")
+
+    def on_response(response):
+        if response.status >= 400:
+            result.failed_requests.append(f"{response.url} (HTTP {response.status})")
+
+    def on_console(message):
+        if message.type == "error" and not _ignored(message.text):
+            result.console_errors.append(message.text)
+
+    def on_page_error(error):
+        text = str(error)
+        if not _ignored(text):
+            result.console_errors.append(f"uncaught: {text}")
+
+    context.route("**/*", route)
+    page.on("requestfailed", on_failed)
+    page.on("response", on_response)
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    try:
+        yield result
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    """``_build/screenshots``, emptied once per session."""
+    if SCREENSHOT_DIR.exists():
+        shutil.rmtree(SCREENSHOT_DIR)
+    SCREENSHOT_DIR.mkdir(parents=True)
+    return SCREENSHOT_DIR

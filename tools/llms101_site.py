@@ -1,0 +1,180 @@
+"""Sphinx extension for the course's site (loaded from ``_config.yml``: ``sphinx.local_extensions``).
+
+1. Execution cache keyed on the code and data: the pages are re-executed when ``calculators/``, ``data/`` or the
+   chapters' non-notebook files (e.g. ``chapters/_data``) change, not only when a chapter's text changes. The key
+   is a hash of those files; when it differs from the last successful build, ``_build/.jupyter_cache`` is emptied
+   and every page is marked outdated.
+2. Repository settings from the environment: ``LLMS101_REPOSITORY_URL`` and ``LLMS101_REPOSITORY_BRANCH``
+   override ``repository.url`` / ``repository.branch`` of ``_config.yml`` (the Pages workflow sets them to the
+   repository it runs in, so a fork needs no edit).
+3. Colab: the chapters are written out as notebooks (``tools/make_notebooks.py``) into ``<html>/notebooks/``, and
+   the Colab launch button opens them from the ``llms101_colab_branch`` branch (the Pages workflow pushes them
+   there), since Colab opens neither ``.md`` files nor arbitrary URLs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import make_notebooks  # noqa: E402
+
+LOGGER = logging.getLogger(__name__)
+KEY_FILE = ".llms101-exec-key"  # the key the execution cache was filled under
+CLEAN_FILE = ".llms101-clean"  # present only after a build that ended without warnings
+KEYED_DIRS = ("calculators", "data", "chapters")
+IGNORED_SUFFIXES = {".pyc", ".pyo"}
+IGNORED_DIRS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
+
+
+def execution_key(root: Path) -> str:
+    """Hash of every file the executed pages may depend on besides their own text.
+
+    Chapter sources (``chapters/*.md``) are left out: jupyter-cache already keys each page on its own code.
+    """
+    digest = hashlib.sha256()
+    for folder in KEYED_DIRS:
+        base = root / folder
+        if not base.exists():
+            continue
+        for path in sorted(base.rglob("*")):
+            if not path.is_file() or path.suffix in IGNORED_SUFFIXES or IGNORED_DIRS & set(path.parts):
+                continue
+            rel = path.relative_to(root)
+            if folder == "chapters" and len(rel.parts) == 2 and path.suffix in {".md", ".ipynb"}:
+                continue
+            digest.update(str(rel.as_posix()).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _build_root(app: Sphinx) -> Path:
+    return Path(app.outdir).parent
+
+
+def _exec_cache_path(app: Sphinx) -> Path:
+    configured = app.config.nb_execution_cache_path if hasattr(app.config, "nb_execution_cache_path") else ""
+    return Path(configured) if configured else _build_root(app) / ".jupyter_cache"
+
+
+def override_repository(app: Sphinx, config) -> None:
+    options = dict(config.html_theme_options or {})
+    url = os.environ.get("LLMS101_REPOSITORY_URL", "").strip()
+    branch = os.environ.get("LLMS101_REPOSITORY_BRANCH", "").strip()
+    options["search_bar_text"] = "Buscar no curso…"  # _config.yml cannot set it without replacing all options
+    if url:
+        options["repository_url"] = url.rstrip("/")
+    if branch:
+        options["repository_branch"] = branch
+    config.html_theme_options = options
+
+
+def check_execution_key(app: Sphinx) -> None:
+    """Empty the execution cache if the code or data changed; re-read every page unless the last build was clean.
+
+    Sphinx re-reads only changed pages, so a page whose execution warned would pass a second build silently:
+    a marker file written only after a build without warnings prevents that.
+    """
+    root = _build_root(app)
+    key = execution_key(Path(app.srcdir))
+    key_file = root / KEY_FILE
+    old = key_file.read_text().strip() if key_file.exists() else None
+    reread = False
+    if old != key:
+        cache = _exec_cache_path(app)
+        if cache.exists():
+            LOGGER.info(f"llms101: calculators/, data/ or chapter data changed: clearing {cache}")
+            shutil.rmtree(cache, ignore_errors=True)
+        root.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(key + "\n")
+        reread = True
+    clean = root / CLEAN_FILE
+    if not clean.exists():
+        reread = True
+    clean.unlink(missing_ok=True)
+    app._llms101_reread = reread  # type: ignore[attr-defined]
+
+
+def outdated_when_key_changed(app: Sphinx, env, added, changed, removed) -> list[str]:
+    if getattr(app, "_llms101_reread", False):
+        return sorted(env.found_docs - set(added) - set(changed))
+    return []
+
+
+def _repo_parts(app: Sphinx) -> tuple[str, str]:
+    options = app.config.html_theme_options or {}
+    return options.get("repository_url", "").rstrip("/"), options.get("repository_branch", "main") or "main"
+
+
+def rewrite_colab_button(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    buttons = context.get("header_buttons") or []
+    repo_url, _ = _repo_parts(app)
+    colab = (app.config.html_theme_options or {}).get("launch_buttons", {}).get("colab_url", "").rstrip("/")
+    if not colab or "github.com/" not in repo_url:
+        return
+    org_repo = repo_url.split("github.com/", 1)[1]
+    url = f"{colab}/github/{org_repo}/blob/{app.config.llms101_colab_branch}/{Path(pagename).name}.ipynb"
+
+    def walk(items):
+        for item in items:
+            if item.get("type") == "group":
+                walk(item.get("buttons", []))
+            elif item.get("text") == "Colab":
+                item["url"] = url
+
+    walk(buttons)
+
+
+def write_colab_notebooks(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    env = app.env
+    chapters = []
+    for docname in sorted(env.found_docs):
+        source = Path(env.doc2path(docname))
+        if source.suffix == ".md" and "kernelspec" in env.metadata.get(docname, {}):
+            chapters.append(source)
+    repo_url, branch = _repo_parts(app)
+    out = Path(app.outdir) / "notebooks"
+    if out.exists():
+        shutil.rmtree(out)
+    written = make_notebooks.write_notebooks(chapters, out, repository_url=repo_url, branch=branch)
+    LOGGER.info(f"llms101: {len(written)} Colab notebooks in {out}")
+    if app._warncount == 0:  # noqa: SLF001 - Sphinx has no public counter
+        (_build_root(app) / CLEAN_FILE).write_text("the last build ended without warnings\n")
+
+
+# ipywidgets' HTML manager typesets widget labels with the MathJax 2 API (MathJax.Hub.Queue), which MathJax 3 (what
+# Sphinx loads) lacks: on a page with both math and widgets that throws. This forwards those calls to MathJax 3.
+# The HTML manager renders on window "load", after DOMContentLoaded, so the shim is in place in time.
+MATHJAX2_SHIM = """document.addEventListener("DOMContentLoaded", function () {
+  var mj = window.MathJax;
+  if (!mj || !mj.version || mj.Hub || typeof mj.typesetPromise !== "function") { return; }
+  function typeset(el) {
+    mj.startup.promise.then(function () { return mj.typesetPromise(el ? [el] : undefined); });
+  }
+  mj.Hub = { Queue: function () {
+    for (var i = 0; i < arguments.length; i++) {
+      var job = arguments[i];
+      if (Array.isArray(job) && job[0] === "Typeset") { typeset(job[2]); }
+    }
+  } };
+});"""
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_js_file(None, body=MATHJAX2_SHIM, priority=1)
+    app.add_config_value("llms101_colab_branch", "colab", "html")
+    app.connect("config-inited", override_repository)
+    app.connect("builder-inited", check_execution_key, priority=100)
+    app.connect("env-get-outdated", outdated_when_key_changed)
+    app.connect("html-page-context", rewrite_colab_button, priority=600)
+    app.connect("build-finished", write_colab_notebooks)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
