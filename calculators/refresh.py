@@ -93,14 +93,14 @@ def _gpt(name: str, mid: str) -> CatalogModel:
     )
 
 
-def _claude(name: str, mid: str, or_id: str) -> CatalogModel:
+def _claude(name: str, mid: str, or_id: str | None) -> CatalogModel:
     return CatalogModel(
         name,
         "Anthropic",
         "claude_estimate",
         (("anthropic", mid), ("aws", f"global.anthropic.{mid}"), ("google", mid)),
         or_id,
-        (mid, or_id.split("/")[1]),
+        (mid, or_id.split("/")[1]) if or_id else (mid,),
     )
 
 
@@ -126,6 +126,7 @@ CATALOG: tuple[CatalogModel, ...] = (
     _claude("Claude Opus 5.5", "claude-opus-5-5", "anthropic/claude-opus-5.5"),
     _claude("Claude Sonnet 5.5", "claude-sonnet-5-5", "anthropic/claude-sonnet-5.5"),
     _claude("Claude Haiku 5.5", "claude-haiku-5-5", "anthropic/claude-haiku-5.5"),
+    _claude("Claude Fable 5.2", "claude-fable-5-2", None),
     CatalogModel(
         "Gemini 4 Argon",
         "Google",
@@ -204,6 +205,14 @@ CATALOG: tuple[CatalogModel, ...] = (
         ("muse-spark-1-3", "muse-spark-1.3"),
     ),
     CatalogModel(
+        "Muse Wonder 1.0",
+        "Meta",
+        "o200k_estimate",
+        (("meta", "muse-wonder-1.0"),),
+        "meta/muse-wonder",
+        ("muse-wonder-1-0", "muse-wonder"),
+    ),
+    CatalogModel(
         "Mistral Large 4",
         "Mistral",
         "o200k_estimate",
@@ -234,6 +243,14 @@ CATALOG: tuple[CatalogModel, ...] = (
         (("deepseek", "deepseek-v4-pro"), ("fireworks", "deepseek-v4-pro")),
         "deepseek/deepseek-v4-pro",
         ("deepseek-v4-pro",),
+    ),
+    CatalogModel(
+        "DeepSeek V4.1 Flash",
+        "DeepSeek",
+        "o200k_estimate",
+        (("deepseek", "deepseek-flash"), ("fireworks", "deepseek-v4p1-flash")),
+        "deepseek/deepseek-v4.1-flash",
+        ("deepseek-v4-1-flash", "deepseek-v4.1-flash"),
     ),
     CatalogModel(
         "Grok 4.7",
