@@ -1,0 +1,238 @@
+"""The book's build tooling: vendored JavaScript, Colab notebooks, execution-cache key, site config."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import re
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import llms101_site  # noqa: E402
+import make_notebooks  # noqa: E402
+import vendor_assets  # noqa: E402
+
+CHAPTER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# Um capítulo
+
+Texto.
+
+```{code-cell} ipython3
+1 + 1
+```
+"""
+
+
+def _tarball(path: Path, files: dict[str, bytes]) -> Path:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(f"package/{name}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+# --- vendored JavaScript -------------------------------------------------------------------------------------
+
+
+def test_tarball_name_matches_npm_pack():
+    assert vendor_assets.tarball_name("vega", "6.2.0") == "vega-6.2.0.tgz"
+    assert (
+        vendor_assets.tarball_name("@jupyter-widgets/html-manager", "1.0.15")
+        == "jupyter-widgets-html-manager-1.0.15.tgz"
+    )
+
+
+def test_integrity_is_npm_style_sha512(tmp_path):
+    f = tmp_path / "x"
+    f.write_bytes(b"abc")
+    expected = "sha512-" + base64.b64encode(hashlib.sha512(b"abc").digest()).decode()
+    assert vendor_assets.integrity_of(f) == expected
+
+
+def test_lock_pins_every_package_by_version_and_sha512():
+    packages = vendor_assets.load_lock()
+    assert {p["name"] for p in packages} == {
+        "vega",
+        "vega-lite",
+        "vega-embed",
+        "@jupyter-widgets/html-manager",
+        "mathjax",
+    }
+    for p in packages:
+        assert re.fullmatch(r"\d+\.\d+\.\d+", p["version"]), p
+        assert re.fullmatch(r"sha512-[A-Za-z0-9+/]{86}==", p["integrity"]), p
+        assert p["include"] and p["dest"], p
+
+
+def test_stage_copies_selected_files_and_strips_prefix(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    tgz = _tarball(
+        cache / "demo-1.0.0.tgz",
+        {"build/demo.min.js": b"js", "build/other.js": b"no", "LICENSE": b"MIT", "src/x.ts": b"no"},
+    )
+    pkg = {
+        "name": "demo",
+        "version": "1.0.0",
+        "integrity": vendor_assets.integrity_of(tgz),
+        "dest": "demo",
+        "strip": "build/",
+        "include": ["build/demo.min.js", "LICENSE"],
+    }
+    monkeypatch.setattr(vendor_assets.shutil, "which", lambda name: None)  # the cache is complete: no npm needed
+    tarballs = vendor_assets.fetch([pkg], cache)
+    n = vendor_assets.stage([pkg], tarballs, tmp_path / "out")
+    vendor = tmp_path / "out" / "vendor"
+    assert n == 2
+    assert (vendor / "demo" / "demo.min.js").read_bytes() == b"js"
+    assert (vendor / "demo" / "LICENSE").read_bytes() == b"MIT"
+    assert not (vendor / "demo" / "other.js").exists()
+    assert json.loads((vendor / "versions.json").read_text()) == {"demo": "1.0.0"}
+
+
+def test_stage_fails_when_a_pattern_matches_nothing(tmp_path):
+    tgz = _tarball(tmp_path / "demo-1.0.0.tgz", {"build/demo.min.js": b"js"})
+    pkg = {"name": "demo", "version": "1.0.0", "dest": "demo", "include": ["build/demo.min.js", "dist/gone.js"]}
+    with pytest.raises(vendor_assets.VendorError, match="gone.js"):
+        vendor_assets.stage([pkg], {"demo": tgz}, tmp_path / "out")
+
+
+def test_fetch_rejects_a_cached_tarball_with_the_wrong_hash_when_it_cannot_refetch(tmp_path, monkeypatch):
+    _tarball(tmp_path / "demo-1.0.0.tgz", {"a.js": b"tampered"})
+    pkg = {"name": "demo", "version": "1.0.0", "integrity": "sha512-" + "A" * 86 + "=="}
+    monkeypatch.setattr(vendor_assets.shutil, "which", lambda name: None)
+    with pytest.raises(vendor_assets.VendorError, match="npm is needed"):
+        vendor_assets.fetch([pkg], tmp_path)
+
+
+def test_site_config_loads_scripts_from_vendor_files_that_are_staged():
+    """_config.yml's script paths point at files the vendor lock actually stages."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
+    staged = set()
+    for p in vendor_assets.load_lock():
+        strip = p.get("strip", "")
+        for pattern in p["include"]:
+            if "*" not in pattern:
+                staged.add(f"{p['dest']}/{pattern[len(strip) :] if pattern.startswith(strip) else pattern}")
+    wanted = [config["mathjax_path"], *config["nb_ipywidgets_js"]]
+    for path in wanted:
+        assert path.startswith("../vendor/"), path  # resolves from _static/ to <site>/vendor/
+        assert path.removeprefix("../vendor/") in staged, path
+    assert config["html_extra_path"] == ["_build/_vendor"]
+
+
+def test_renderer_versions_match_the_lock():
+    from calculators.charts import render
+
+    versions = {p["name"]: p["version"] for p in vendor_assets.load_lock()}
+    assert render.VEGA_VERSION == versions["vega"]
+    assert render.VEGALITE_VERSION == versions["vega-lite"]
+    assert render.VEGAEMBED_VERSION == versions["vega-embed"]
+
+
+# --- Colab notebooks -----------------------------------------------------------------------------------------
+
+
+def test_colab_notebook_adds_the_setup_cell_only_to_the_copy(tmp_path):
+    chapter = tmp_path / "capitulo.md"
+    chapter.write_text(CHAPTER, encoding="utf-8")
+    nb = make_notebooks.colab_notebook(chapter, repository_url="https://github.com/o/r", branch="dev")
+    first = nb.cells[0]
+    assert first.cell_type == "code" and make_notebooks.SETUP_TAG in first.metadata["tags"]
+    assert "https://github.com/o/r" in first.source and "'dev'" in first.source
+    assert 'if "google.colab" in sys.modules:' in first.source
+    compile(first.source, "setup-cell", "exec")  # valid Python: no shell magics
+    assert [c.source for c in nb.cells[1:] if c.cell_type == "code"] == ["1 + 1"]
+    assert "google.colab" not in chapter.read_text(encoding="utf-8")
+
+
+def test_colab_setup_cell_skips_build_and_test_tools():
+    source = make_notebooks.setup_cell_source(repository_url="https://github.com/o/r", branch="main")
+    for tool in ("jupyter-book", "pytest", "playwright", "ruff"):
+        assert tool in source  # listed in the skip set
+    assert "myst-nb" in source  # chapters glue numbers with it
+
+
+def test_write_notebooks_is_deterministic(tmp_path):
+    chapter = tmp_path / "capitulo.md"
+    chapter.write_text(CHAPTER, encoding="utf-8")
+    a = make_notebooks.write_notebooks([chapter], tmp_path / "a", repository_url="u", branch="b")[0]
+    b = make_notebooks.write_notebooks([chapter], tmp_path / "b", repository_url="u", branch="b")[0]
+    assert a.name == "capitulo.ipynb"
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_chapter_sources_never_install_packages():
+    offenders = []
+    for md in sorted((ROOT / "chapters").glob("*.md")):
+        for n, line in enumerate(md.read_text(encoding="utf-8").splitlines(), 1):
+            if re.match(r"\s*[!%]\s*(pip|conda|apt|apt-get|npm)\b", line):
+                offenders.append(f"{md.name}:{n}: {line.strip()}")
+    assert not offenders, offenders
+
+
+# --- execution cache key -------------------------------------------------------------------------------------
+
+
+def _tree(root: Path) -> None:
+    (root / "calculators").mkdir(parents=True)
+    (root / "calculators" / "pricing.py").write_text("X = 1\n")
+    (root / "data").mkdir()
+    (root / "data" / "figures.csv").write_text("a,b\n1,2\n")
+    (root / "chapters" / "_data").mkdir(parents=True)
+    (root / "chapters" / "_data" / "article.md").write_text("texto\n")
+    (root / "chapters" / "preco.md").write_text("# Preço\n")
+
+
+def test_execution_key_follows_code_and_data_not_chapter_text(tmp_path):
+    _tree(tmp_path)
+    key = llms101_site.execution_key(tmp_path)
+    assert llms101_site.execution_key(tmp_path) == key
+
+    (tmp_path / "chapters" / "preco.md").write_text("# Preço, revisto\n")  # jupyter-cache handles this one
+    assert llms101_site.execution_key(tmp_path) == key
+
+    (tmp_path / "calculators" / "__pycache__").mkdir()
+    (tmp_path / "calculators" / "__pycache__" / "pricing.cpython-311.pyc").write_bytes(b"\0")
+    assert llms101_site.execution_key(tmp_path) == key
+
+    for changed in ("calculators/pricing.py", "data/figures.csv", "chapters/_data/article.md"):
+        path = tmp_path / changed
+        original = path.read_text()
+        path.write_text(original + "# changed\n")
+        assert llms101_site.execution_key(tmp_path) != key, changed
+        path.write_text(original)
+        assert llms101_site.execution_key(tmp_path) == key
+
+
+# --- CI entry point ------------------------------------------------------------------------------------------
+
+
+def test_ci_runs_make_test_and_nothing_else():
+    lines = [
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    commands = [line for line in lines if not line.startswith(("set ", "cd "))]
+    assert commands == ["make test"]
