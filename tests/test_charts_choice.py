@@ -12,7 +12,7 @@ import math
 import random
 
 import pytest
-from test_charts_speed import calculates, dataset_rows, evaluate, params_of, parse_vega
+from test_charts_speed import calculates, dataset_rows, evaluate, params_of, parse_vega, rows_with, run_vega  # noqa: F401
 
 from calculators import Price, load_snapshot, monthly_cost_usd, request_cost_usd
 from calculators.charts.choice import (
@@ -257,3 +257,55 @@ def test_grid_covers_every_menu_and_edge():
     assert {c[6] for c in cases} == {ANY_OPENNESS, OPEN_PT, CLOSED_PT}
     assert {c[4] for c in cases} == {False, True}
     assert len(set(itertools.chain(cases))) > 100
+
+
+def test_real_vega_agrees_with_choose(df, run_vega):  # noqa: F811
+    """The lab run by the vendored vega: every row's status, the costs and the top-ten order match ``choose``."""
+    cases = [_grid()[i] for i in (0, 1, 2, 3, 5, 6, 7)] + _grid()[20:33]
+    runs = [
+        {
+            "input_tokens": c[0],
+            "output_tokens": c[1],
+            "requests_per_day": c[2],
+            "min_quality": c[3],
+            "use_max_e2e": c[4],
+            "max_e2e_s": c[5],
+            "openness_menu": c[6],
+        }
+        for c in cases
+    ]
+    results = run_vega(choice_chart(df).to_dict(), runs, svg=True)
+    for case, result in zip(cases, results, strict=True):
+        input_tokens, output_tokens, requests, min_quality, use_max, max_e2e, openness = case
+        want = choose(
+            df,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            requests_per_day=requests,
+            min_quality=min_quality or None,
+            max_e2e_s=max_e2e if use_max else None,
+            open_weights={ANY_OPENNESS: None, OPEN_PT: True, CLOSED_PT: False}[openness],
+        )
+        rows = rows_with(result, "status", "monthly_cost_usd")
+        got = {(r["model"], r["provider"]): r for r in rows}
+        assert len(got) == len(want)
+        for _, expected in want.iterrows():
+            row = got[(expected["model"], expected["provider"])]
+            assert row["status"] == expected["status"], (case, row["label"], expected["reason"])
+            if expected["status"] == FITS:
+                assert row["monthly_cost_usd"] == pytest.approx(expected["monthly_cost_usd"], rel=1e-12)
+        fits = want[want["status"] == FITS]
+        expected_top = list(zip(fits["model"], fits["provider"], strict=True))[:10]
+        top = sorted(rows_with(result, "rank", "line"), key=lambda r: r["rank"]) if expected_top else []
+        assert [(r["model"], r["provider"]) for r in top] == expected_top
+        counts = rows_with(result, "status", "__count")
+        assert {r["status"]: r["__count"] for r in counts} == want["status"].value_counts().to_dict()
+
+
+def test_real_vega_draws_the_lab(df, run_vega):  # noqa: F811
+    (result,) = run_vega(choice_chart(df).to_dict(), [{}], svg=True)
+    svg = result["svg"]
+    assert "1. Llama 3 70B · Groq — US$ 47,25 por mês · resposta: 1,9 s · qualidade 88" in svg
+    assert "Os dez mais baratos que atendem" in svg
+    (result,) = run_vega(open_closed_chart(df).to_dict(), [{}], svg=True)
+    assert "Llama 3 70B" in result["svg"] and "pesos abertos" in result["svg"]

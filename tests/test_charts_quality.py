@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from test_charts_speed import dataset_rows, params_of
+from test_charts_speed import dataset_rows, params_of, rows_with, run_vega  # noqa: F401
 
 from calculators import load_snapshot
 from calculators.charts.quality import (
@@ -88,3 +88,18 @@ def test_benchmark_chart_mt_bench_is_mostly_missing(df):
     assert [r["model"] for r in rows if r["value"] is not None] == ["Mixtral 8x7B"]
     with pytest.raises(ValueError):
         benchmark_chart(df, metric="arena")
+
+
+def test_real_vega_menu_and_slider(df, run_vega):  # noqa: F811
+    spec = quality_price_chart(df).to_dict()
+    runs = [{}, {"metric_menu": "mmlu_pct"}, {"metric_menu": "humaneval_pct", "min_score": 85}]
+    default, mmlu, humaneval = run_vega(spec, runs, svg=True)
+    assert {r["metric"] for r in rows_with(default, "value", "model")} >= {"quality_index"}
+    placed = [r for r in rows_with(mmlu, "value", "label_pos") if r["metric"] == "mmlu_pct"]
+    assert "sem dado: GPT-3.5 Turbo" in mmlu["svg"] and "sem dado" not in default["svg"]
+    assert "sem dado: GPT-3.5 Turbo, Mistral Large, Mixtral 8x22B, Mixtral 8x7B" in humaneval["svg"]
+    assert len(placed) >= 11
+    svg = humaneval["svg"]
+    assert "modelo: Llama 3 70B" in svg and "modelo: GPT-3.5 Turbo" not in svg  # no HumanEval: no point
+    below_85 = ["Claude 3 Haiku", "Claude 3 Opus", "Gemini 1.5 Flash", "Gemini 1.5 Pro", "Llama 3 70B", "Llama 3 8B"]
+    assert svg.count('fill="#d0d0d0"') == len(below_85)  # the slider greys out the points under 85

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import ast
 import functools
+import json
 import math
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -195,6 +200,65 @@ def df():
     return load_snapshot("2024-05")
 
 
+# -- real Vega, in node ------------------------------------------------------------------------------------------------
+# The vendored vega and vega-lite (``make vendor`` stages them for the site) run the spec in node: the formulas, the
+# params and the number format are then checked by the same code the reader's browser runs. Without node or the
+# staged files these tests are skipped (and say so); the Python evaluation above still pins the formulas.
+
+VENDOR = Path(__file__).resolve().parent.parent / "_build" / "_vendor" / "vendor"
+RUN_JS = r"""
+const fs = require('fs');
+const vega = require('vega');
+const vl = require(process.env.VL_PATH);
+const input = JSON.parse(fs.readFileSync(0, 'utf8'));
+(async () => {
+  const compiled = vl.compile(input.spec).spec;
+  const out = [];
+  for (const signals of input.runs) {
+    const view = new vega.View(vega.parse(compiled), {renderer: 'none'});
+    for (const [name, value] of Object.entries(signals)) view.signal(name, value);
+    await view.runAsync();
+    const data = {};
+    for (const d of compiled.data) data[d.name] = view.data(d.name);
+    out.push({data, svg: input.svg ? await view.toSVG() : null});
+    view.finalize();
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch(e => { console.error(String(e && e.stack || e)); process.exit(1); });
+"""
+
+
+@pytest.fixture(scope="session")
+def run_vega(tmp_path_factory):
+    """``run_vega(spec, [signals, ...], svg=False)`` -> one ``{"data": {name: rows}, "svg": str}`` per run."""
+    node = shutil.which("node")
+    vega_js, vl_js = VENDOR / "vega" / "vega.min.js", VENDOR / "vega-lite" / "vega-lite.min.js"
+    if node is None or not vega_js.is_file() or not vl_js.is_file():
+        pytest.skip("node or the vendored vega files are missing (run `make vendor`)")
+    root = tmp_path_factory.mktemp("vega")
+    (root / "node_modules" / "vega").mkdir(parents=True)
+    (root / "node_modules" / "vega" / "index.js").write_text(f"module.exports = require({json.dumps(str(vega_js))});")
+    (root / "run.js").write_text(RUN_JS)
+    env = dict(os.environ, NODE_PATH=str(root / "node_modules"), VL_PATH=str(vl_js))
+
+    def run(spec: dict, runs: list[dict], *, svg: bool = False) -> list[dict]:
+        payload = json.dumps({"spec": spec, "runs": runs, "svg": svg})
+        done = subprocess.run(
+            [node, str(root / "run.js")], input=payload, capture_output=True, text=True, env=env, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    return run
+
+
+def rows_with(result: dict, *fields: str) -> list[dict]:
+    """The largest dataset of a run whose rows have all ``fields``."""
+    candidates = [rows for rows in result["data"].values() if rows and all(f in rows[0] for f in fields)]
+    assert candidates, f"no dataset with {fields}"
+    return max(candidates, key=len)
+
+
 # -- the evaluator itself ---------------------------------------------------------------------------------------
 
 
@@ -327,3 +391,29 @@ def test_charts_survive_a_snapshot_without_speeds(df):
         assert evaluate(exprs["e2e_s"], row, {"output_tokens": 500}) is None
         assert evaluate(exprs["generation_s"], row, {"output_tokens": 500}) is None
     assert response_times(bare, output_tokens=500)["e2e_s"].isna().all()
+
+
+def test_real_vega_computes_the_response_times(df, run_vega):
+    spec = response_time_chart(df).to_dict()
+    results = run_vega(spec, [{"output_tokens": 500}, {"output_tokens": 2_000}], svg=True)
+    for result, tokens in zip(results, (500, 2_000), strict=True):
+        want = latency_table(df, output_tokens=tokens).set_index(["model", "provider"])
+        rows = rows_with(result, "e2e_s", "generation_s", "e2e_text")
+        assert len(rows) == len(df)
+        for row in rows:
+            expected = want.loc[(row["model"], row["provider"])]
+            if math.isnan(expected["e2e_s"]):
+                assert row["e2e_s"] is None and row["e2e_text"] == "sem dado"
+            else:
+                assert row["e2e_s"] == pytest.approx(expected["e2e_s"], rel=1e-12)
+    first, second = results
+    assert ">1,90 s</text>" in first["svg"]  # Groq, 500 tokens, with the Brazilian decimal comma
+    assert "sem dado (só a geração: 6,25 s)" in first["svg"]  # GPT-4o: no time to first token
+    assert ">6,85 s</text>" in second["svg"]  # Groq, 2,000 tokens: 0.25 + 2000 / 303
+
+
+def test_real_vega_model_menu(df, run_vega):
+    spec = response_time_chart(df).to_dict()
+    (result,) = run_vega(spec, [{"model_menu": "Llama 3 70B"}])
+    rows = rows_with(result, "e2e_s", "e2e_text")
+    assert {r["model"] for r in rows} == {"Llama 3 70B"} and len(rows) == 9

@@ -27,7 +27,8 @@ from ..choose import (
 from ..latency import latency_table
 from ..pricing import MTOK
 from .base import MISSING_PT, snapshot_caption
-from .speed import E2E_S_EXPR, OPENNESS_COLORS, SPEED_BASIS_PT, pt_br, text_or_missing, when_valid
+from .quality import label_layers, label_positions
+from .speed import E2E_S_EXPR, SPEED_BASIS_PT, openness_scale, pt_br, text_or_missing, when_valid
 
 # Browser formulas; the params are the sliders ``input_tokens``, ``output_tokens`` and ``requests_per_day``.
 COST_USD_EXPR = f"(input_tokens * datum.input_usd_per_mtok + output_tokens * datum.output_usd_per_mtok) / {MTOK}"
@@ -115,7 +116,8 @@ def choice_chart(
     """The lab in the browser: sliders for the workload and the constraints, the rows that fit on a chart.
 
     Top: each (model, provider) that fits, monthly cost (log scale) against quality, the point's size its speed.
-    Middle: the ten cheapest that fit, with monthly cost, response time and quality. Bottom: how many rows fit,
+    Middle: the ten cheapest that fit, in ``choose``'s order (cost, then response time, then quality), with
+    monthly cost, response time and quality. Bottom: how many rows fit,
     lack a figure ("sem dado") or break a constraint. Same checks as ``calculators.choose.choose``.
     """
     if openness not in (ANY_OPENNESS, OPEN_PT, CLOSED_PT):
@@ -196,7 +198,7 @@ def choice_chart(
             ),
             y=alt.Y("quality:Q", scale=alt.Scale(zero=False, padding=10), title="índice de qualidade"),
             size=alt.Size("speed_tokens_per_s:Q", title="tokens/s", scale=alt.Scale(range=[40, 600])),
-            color=alt.Color("openness:N", scale=OPENNESS_COLORS, title="pesos"),
+            color=alt.Color("openness:N", scale=openness_scale(data["openness"]), title="pesos"),
             tooltip=tooltip,
         )
         .properties(
@@ -206,9 +208,16 @@ def choice_chart(
         )
     )
     ranked = (
-        fits.transform_window(
+        fits.transform_calculate(e2e_order=f"isValid(datum.e2e_s) ? datum.e2e_s : {NO_LIMIT_TOKENS}")
+        .transform_window(
             rank="row_number()",
-            sort=[alt.SortField("monthly_cost_usd", order="ascending"), alt.SortField("label", order="ascending")],
+            sort=[
+                alt.SortField("monthly_cost_usd", order="ascending"),
+                alt.SortField("e2e_order", order="ascending"),
+                alt.SortField("quality", order="descending"),
+                alt.SortField("model", order="ascending"),
+                alt.SortField("provider", order="ascending"),
+            ],
         )
         .transform_filter("datum.rank <= 10")
         .transform_calculate(
@@ -238,7 +247,7 @@ def choice_chart(
         )
         .properties(width=480, height=80, title="Quantos atendem, quantos não, quantos sem dado")
     )
-    chart = alt.vconcat(scatter, ranked, counts).add_params(*params)
+    chart = alt.vconcat(scatter, ranked, counts).add_params(*params).resolve_scale(color="independent")
     return pt_br(chart)
 
 
@@ -265,6 +274,7 @@ def open_closed_chart(df: pd.DataFrame) -> alt.LayerChart:
             "providers": summary["providers"],
         }
     )
+    data["label_pos"] = label_positions(data, x="blended_usd_per_mtok", y="quality")
     pick = alt.selection_point(name="openness_pick", fields=["openness"], bind="legend")
     base = alt.Chart(data).transform_filter("isValid(datum.quality) && isValid(datum.blended_usd_per_mtok)")
     x = alt.X(
@@ -279,8 +289,13 @@ def open_closed_chart(df: pd.DataFrame) -> alt.LayerChart:
         .encode(
             x=x,
             y=y,
-            size=alt.Size("speed_tokens_per_s:Q", title="tokens/s", scale=alt.Scale(range=[60, 700])),
-            color=alt.Color("openness:N", scale=OPENNESS_COLORS, title="pesos (clique)"),
+            size=alt.Size(
+                "speed_tokens_per_s:Q",
+                title="tokens/s",
+                scale=alt.Scale(range=[60, 700]),
+                legend=alt.Legend(values=[25, 50, 100, 150]),
+            ),
+            color=alt.Color("openness:N", scale=openness_scale(data["openness"]), title="pesos (clique)"),
             opacity=alt.condition(pick, alt.value(0.9), alt.value(0.12)),
             tooltip=[
                 alt.Tooltip("model:N", title="modelo"),
@@ -293,10 +308,8 @@ def open_closed_chart(df: pd.DataFrame) -> alt.LayerChart:
         )
         .add_params(pick)
     )
-    labels = base.mark_text(align="left", dx=10, fontSize=11).encode(
-        x=x, y=y, text="model:N", opacity=alt.condition(pick, alt.value(1), alt.value(0.15))
-    )
-    chart = alt.layer(points, labels).properties(
+    labels = label_layers(base, x=x, y=y, opacity=alt.condition(pick, alt.value(1), alt.value(0.15)), gap=5)
+    chart = alt.layer(points, *labels).properties(
         title=alt.Title("Pesos abertos x fechados: qualidade, preço e velocidade", subtitle=snapshot_caption(df)),
         width=480,
         height=340,

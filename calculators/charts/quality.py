@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
 from ..choose import model_summary
 from .base import MISSING_PT, snapshot_caption
-from .speed import OPENNESS_COLORS, pt_br
+from .speed import openness_scale, pt_br
 
 # The metrics the menu offers, in the book's words. MT-Bench is left out: the data has it for one model only.
 METRIC_LABELS = {
@@ -15,7 +17,68 @@ METRIC_LABELS = {
     "mmlu_pct": "MMLU (%)",
     "humaneval_pct": "HumanEval (pass@1, %)",
 }
+HEIGHT = 340  # of the quality x price chart, in pixels
 ALL_METRIC_LABELS = {**METRIC_LABELS, "mt_bench_score": "MT-Bench (0 a 10)"}
+
+
+LABEL_OFFSETS = {
+    "right": {"align": "left", "dx": 10, "dy": 0},
+    "above": {"align": "center", "dx": 0, "dy": -12},
+    "below": {"align": "center", "dx": 0, "dy": 14},
+}
+
+
+def label_positions(
+    frame: pd.DataFrame, *, x: str, y: str, by: str | None = None, x_span: float = 0.55, y_span: float = 2.0
+):
+    """Where each point's label goes so that neighbours' labels do not overlap: "right", "above" or "below".
+
+    A label goes to the right of its point, unless the point sits within ``y_span`` units of height and
+    ``x_span`` decades (the x axis is a log scale) to the right of a point already labelled: then it goes below
+    that label when the neighbour is higher, above it otherwise, or to the other side when that one is taken.
+    ``by`` places each group (e.g. each metric) separately.
+
+    Example: points (1, 65) and (1.5, 65) -> "right" for the first, "above" for the second
+    """
+    positions = pd.Series("right", index=frame.index)
+    groups = [frame] if by is None else [part for _, part in frame.groupby(by, sort=False)]
+    for part in groups:
+        placed: list[tuple[float, float, str]] = []
+        for idx, row in part.sort_values([x, y]).iterrows():
+            if pd.isna(row[x]) or pd.isna(row[y]) or row[x] <= 0:
+                continue
+            here = math.log10(row[x])
+            clashes = [(px, py, pos) for px, py, pos in placed if abs(row[y] - py) < y_span and 0 <= here - px < x_span]
+            position = "right"
+            if clashes:
+                taken = {pos for _, _, pos in clashes}
+                higher = any(py > row[y] for _, py, _ in clashes)
+                preferred = ["below", "above"] if higher else ["above", "below"]
+                position = next((pos for pos in preferred if pos not in taken), "right")
+            positions[idx] = position
+            placed.append((here, row[y], position))
+    return positions
+
+
+def label_layers(base: alt.Chart, *, x, y, text: str = "model:N", opacity=None, gap: int = 0) -> list[alt.Chart]:
+    """One text layer per label position (the data needs a ``label_pos`` column from ``label_positions``).
+
+    ``gap`` pushes the labels further from their points, for big circles.
+    """
+    layers = []
+    for position, offsets in LABEL_OFFSETS.items():
+        encoding = {"x": x, "y": y, "text": text}
+        if opacity is not None:
+            encoding["opacity"] = opacity
+        moved = {
+            "align": offsets["align"],
+            "dx": offsets["dx"] + (gap if offsets["dx"] > 0 else 0),
+            "dy": offsets["dy"] + (gap if offsets["dy"] > 0 else -gap if offsets["dy"] < 0 else 0),
+        }
+        layers.append(
+            base.transform_filter(f"datum.label_pos == '{position}'").mark_text(fontSize=11, **moved).encode(**encoding)
+        )
+    return layers
 
 
 def quality_long_data(df: pd.DataFrame, metrics=tuple(METRIC_LABELS)) -> pd.DataFrame:
@@ -53,7 +116,9 @@ def quality_long_data(df: pd.DataFrame, metrics=tuple(METRIC_LABELS)) -> pd.Data
                     "priced_providers": int(m["priced_providers"]),
                 }
             )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out["label_pos"] = label_positions(out, x="blended_usd_per_mtok", y="value", by="metric")
+    return out
 
 
 def missing_by_metric(long: pd.DataFrame) -> pd.DataFrame:
@@ -100,7 +165,7 @@ def quality_price_chart(df: pd.DataFrame, *, metric: str = "quality_index", min_
         y=y,
         color=alt.condition(
             "datum.value >= min_score",
-            alt.Color("openness:N", scale=OPENNESS_COLORS, title="pesos"),
+            alt.Color("openness:N", scale=openness_scale(long["openness"]), title="pesos"),
             alt.value("#d0d0d0"),
         ),
         tooltip=[
@@ -115,25 +180,22 @@ def quality_price_chart(df: pd.DataFrame, *, metric: str = "quality_index", min_
             alt.Tooltip("openness:N", title="pesos"),
         ],
     )
-    labels = base.mark_text(align="left", dx=8, fontSize=11).encode(
-        x=x,
-        y=y,
-        text="model:N",
-        opacity=alt.condition("datum.value >= min_score", alt.value(1), alt.value(0.35)),
+    labels = label_layers(
+        base, x=x, y=y, opacity=alt.condition("datum.value >= min_score", alt.value(1), alt.value(0.35))
     )
     note = (
         alt.Chart(missing)
         .transform_filter("datum.metric == metric_menu && datum.text != ''")
         .mark_text(align="left", baseline="top", color="#757575", fontStyle="italic", fontSize=11)
-        .encode(x=alt.value(0), y=alt.value(370), text="text:N")
+        .encode(x=alt.value(0), y=alt.value(HEIGHT + 44), text="text:N")
     )
     chart = (
-        alt.layer(points, labels, note)
+        alt.layer(points, *labels, note)
         .add_params(menu, slider)
         .properties(
             title=alt.Title("Qualidade x preço", subtitle=snapshot_caption(df)),
             width=480,
-            height=340,
+            height=HEIGHT,
         )
     )
     return pt_br(chart)
@@ -157,7 +219,7 @@ def benchmark_chart(df: pd.DataFrame, *, metric: str = "quality_index") -> alt.L
     )
     bars = base.mark_bar().encode(
         x=alt.X("value:Q", title=ALL_METRIC_LABELS[metric]),
-        color=alt.Color("openness:N", scale=OPENNESS_COLORS, title="pesos"),
+        color=alt.Color("openness:N", scale=openness_scale(long["openness"]), title="pesos"),
     )
     labels = base.mark_text(align="left", dx=3).encode(x="value:Q", text="value_text:N")
     missing = (

@@ -31,7 +31,14 @@ SPEED_BASIS_PT = {
     "missing": MISSING_PT,
 }
 
-OPENNESS_COLORS = alt.Scale(domain=[OPEN_PT, "fechado", MISSING_PT], range=["#2a9d8f", "#e76f51", "#9e9e9e"])
+OPENNESS_COLORS = {OPEN_PT: "#2a9d8f", "fechado": "#e76f51", MISSING_PT: "#9e9e9e"}
+
+
+def openness_scale(values) -> alt.Scale:
+    """The book's colours for "pesos abertos", "fechado" and "sem dado", listing only the groups present."""
+    present = set(values)
+    domain = [group for group in OPENNESS_COLORS if group in present]
+    return alt.Scale(domain=domain, range=[OPENNESS_COLORS[group] for group in domain])
 
 
 def when_valid(expr: str, fields) -> str:
@@ -91,7 +98,9 @@ def model_speed_chart(df: pd.DataFrame) -> alt.LayerChart:
     )
     bars = base.mark_bar().encode(
         x=alt.X("speed_tokens_per_s:Q", title="tokens de saída por segundo (mediana)"),
-        color=alt.Color("openness:N", scale=OPENNESS_COLORS, title="pesos"),
+        color=alt.Color(
+            "openness:N", scale=openness_scale(data["openness"]), title="pesos", legend=alt.Legend(orient="bottom")
+        ),
     )
     labels = base.mark_text(align="left", dx=3).encode(x="speed_tokens_per_s:Q", text="speed_text:N")
     missing = (
@@ -171,7 +180,12 @@ def response_time_chart(
             generation_text=text_or_missing("datum.generation_s", ",.2f", " s"),
         )
     )
-    y = alt.Y("label:N", sort=alt.EncodingSortField("sort_key", op="min", order="ascending"), title=None)
+    y = alt.Y(
+        "label:N",
+        sort=alt.EncodingSortField("sort_key", op="min", order="ascending"),
+        title=None,
+        axis=alt.Axis(labelLimit=320),
+    )
     x_title = "segundos até a resposta completa"
     tooltip = [
         alt.Tooltip("label:N", title="modelo · provedor"),
@@ -189,7 +203,7 @@ def response_time_chart(
         scale=alt.Scale(
             domain=[PART_TTFT, PART_GENERATION, PART_GENERATION_ONLY], range=["#264653", "#2a9d8f", "#b7d9d4"]
         ),
-        legend=alt.Legend(orient="top", direction="vertical"),
+        legend=alt.Legend(orient="top", direction="vertical", labelLimit=480),
     )
     first_token = (
         base.transform_filter("isValid(datum.ttft_s)")
