@@ -191,7 +191,7 @@ def token_counts_chart(
             x=alt.X("tokens:Q", title="tokens"),
             y=alt.Y("label:N", sort=order, title=None),
             yOffset=alt.YOffset("texto:N", sort=list(texts)),
-            color=alt.Color("texto:N", sort=list(texts), title="texto"),
+            color=alt.Color("texto:N", sort=list(texts), title=None, legend=alt.Legend(orient="bottom")),
             opacity=alt.condition("datum.exact", alt.value(1.0), alt.value(0.55)),
             tooltip=[
                 alt.Tooltip("label:N", title="tokenizador"),
@@ -201,7 +201,7 @@ def token_counts_chart(
         )
         .properties(
             title=alt.Title(title, subtitle="barras claras: estimativas (sem tokenizador público)"),
-            width=420,
+            width=320,
             usermeta=PT_BR_EMBED,
         )
     )
