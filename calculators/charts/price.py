@@ -66,6 +66,7 @@ def money_label_expr(value: str, decimals: int, currency: str = "US$") -> str:
     return f"(isValid({value}) ? '{currency} ' + {pt_number_expr(value, decimals)} : '{MISSING_PT}')"
 
 
+CHART_WIDTH = 240  # with the row labels and the cost labels, the chart fits the book's text column
 COST_DECIMALS = 5  # one request of a few thousand tokens can cost a few hundredths of a cent
 MONTHLY_DECIMALS = 2
 
@@ -164,7 +165,7 @@ def text_cost_chart(
                 "row_label:N",
                 sort=alt.EncodingSortField("sort_key", op="min", order="ascending"),
                 title=None,
-                axis=alt.Axis(labelLimit=340),
+                axis=alt.Axis(labelLimit=230),
             ),
             description=alt.Description("row_label:N"),
         )
@@ -187,7 +188,7 @@ def text_cost_chart(
         alt.layer(bars, labels)
         .add_params(slider)
         .properties(
-            width=360,
+            width=CHART_WIDTH,
             height=alt.Step(16),
             title=_title(title, costs, "arraste o controle de tokens de saída: o custo é recalculado aqui mesmo"),
             usermeta=_SVG,
@@ -271,7 +272,7 @@ def workload_chart(
                 "row_label:N",
                 sort=alt.EncodingSortField("sort_key", op="min", order="ascending"),
                 title=None,
-                axis=alt.Axis(labelLimit=340),
+                axis=alt.Axis(labelLimit=230),
             ),
             description=alt.Description("row_label:N"),
         )
@@ -299,7 +300,7 @@ def workload_chart(
     return (
         alt.layer(bars, labels)
         .add_params(*params)
-        .properties(width=360, height=alt.Step(16), title=_title(title, df, *lines), usermeta=_SVG)
+        .properties(width=CHART_WIDTH, height=alt.Step(16), title=_title(title, df, *lines), usermeta=_SVG)
     )
 
 

@@ -167,7 +167,7 @@ def stream_time_chart(df: pd.DataFrame, model: str = "Llama 3 70B", *, output_to
         alt.layer(bars, labels)
         .add_params(slider)
         .properties(
-            width=400,
+            width=340,
             height=alt.Step(20),
             title=alt.TitleParams(
                 f"{model}: quanto tempo leva para chegar a resposta inteira",
@@ -233,7 +233,7 @@ def provider_price_chart(df: pd.DataFrame, model: str = "Llama 3 70B") -> alt.La
         alt.layer(bars, labels)
         .add_params(menu)
         .properties(
-            width=400,
+            width=340,
             height=alt.Step(20),
             title=alt.TitleParams(
                 "O mesmo modelo, provedores diferentes: quanto cada um cobra",

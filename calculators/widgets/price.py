@@ -28,14 +28,18 @@ def brl_pt(value) -> str:
     return text if text == MISSING_PT else "R$ " + text.removeprefix("US$ ")
 
 
+_CELL = 'style="white-space: nowrap; padding: 0 0.6em 0 0; text-align: left"'
+
+
 def _cell(value: str) -> str:
-    return f"<td>{html.escape(value)}</td>"
+    return f"<td {_CELL}>{html.escape(value)}</td>"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    head = "".join(f"<th {_CELL}>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
-    return f'<table class="llms101-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    table = f'<table class="llms101-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<div style="overflow-x: auto; margin: 0.5em 0">{table}</div>'
 
 
 def counts_html(counts: pd.DataFrame) -> str:
