@@ -13,6 +13,8 @@ CHROMIUM ?= /usr/bin/chromium
 STRICT   := -W -n --keep-going
 HOST     ?= 127.0.0.1
 PORT     ?= 8000
+# Jupyter refuses to run as root without this (containers, CI machines).
+ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: all venv vendor chromium book book-strict test lint format serve lab bench bench-book clean
 
@@ -81,7 +83,7 @@ serve: book
 # load vega from the staged vendor folder, so they draw offline too.
 lab: venv vendor
 	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter" LLMS101_VEGA_BASE_URL=/files/_build/_vendor/vendor/ \
-	  $(BIN)/jupyter lab --ip $(HOST) --no-browser --ServerApp.root_dir="$(CURDIR)" \
+	  $(BIN)/jupyter lab --ip $(HOST) --no-browser $(ROOTFLAG) --ServerApp.root_dir="$(CURDIR)" \
 	  --LabApp.default_url=/lab/tree/chapters/intro.md
 
 bench: venv
