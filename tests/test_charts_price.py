@@ -206,3 +206,69 @@ def test_pt_number_expression_shape():
     expr = price.pt_number_expr("datum.v", 5)
     assert "format(datum.v, ',.5f')" in expr
     assert price.money_label_expr("datum.v", 2).startswith("(isValid(datum.v) ?")
+
+
+# --- the same charts in real Vega (node + the vendored files): labels, guards, filters ----------------------------
+@pytest.fixture(scope="module")
+def run_vega(tmp_path_factory):
+    from vega_eval import vega_runner
+
+    run = vega_runner(tmp_path_factory.mktemp("vega"))
+    if run is None:
+        pytest.skip("node or the vendored vega files are missing (run `make vendor`)")
+    return run
+
+
+def test_text_cost_labels_in_vega(df, article_text, run_vega):
+    from vega_eval import rows_with
+
+    from calculators.charts.base import usd_pt
+
+    costs = calculator_table(df, text=article_text, output_tokens=1_000, requests_per_day=1)
+    spec = price.text_cost_chart(costs).to_dict()
+    runs = run_vega(spec, [{}, {"output_tokens": 0}, {"output_tokens": 9_950}])
+    by_label = costs.assign(row_label=costs["model"] + " · " + costs["provider"]).set_index("row_label")
+    for run, n_out in zip(runs, (1_000, 0, 9_950), strict=True):
+        rows = {r["row_label"]: r for r in rows_with(run, "cost_label", "row_label")}
+        assert len(rows) == len(costs)
+        for label, row in rows.items():
+            ref = by_label.loc[label]
+            if pd.isna(ref["input_usd_per_mtok"]):
+                assert row["cost_label"] == "sem dado" and row["cost_usd"] is None
+                continue
+            python = request_cost_usd(_price(ref), input_tokens=int(ref["input_tokens"]), output_tokens=n_out)
+            assert row["cost_label"].startswith(usd_pt(python, price.COST_DECIMALS)), (label, n_out)
+            assert ("tokens estimados" in row["cost_label"]) == (not ref["input_tokens_exact"])
+            assert ("preço estimado" in row["cost_label"]) == bool(ref["price_estimate"])
+
+
+def test_workload_labels_rate_and_tiers_in_vega(df, run_vega):
+    from vega_eval import rows_with
+
+    from calculators.charts.base import usd_pt
+
+    spec = price.workload_chart(df, brl_per_usd=5.0).to_dict()
+    runs = run_vega(
+        spec,
+        [
+            {},
+            {"usd_brl": ""},
+            {"all_providers": True},
+            {"all_providers": True, "workload_input_tokens": 200_000, "requests_per_day": 10},
+        ],
+    )
+    default, no_rate, every, long_prompt = (rows_with(r, "month_label", "row_label") for r in runs)
+    shown = {r["row_label"]: r["month_label"] for r in default}
+    assert len(shown) == df["model"].nunique()  # one row per model: its cheapest provider
+    opus = df[(df["model"] == "Claude 3 Opus") & (df["provider"] == "Anthropic")].iloc[0]
+    month = monthly_cost_usd(_price(opus), requests_per_day=1_000, input_tokens=3_000, output_tokens=1_000)
+    brl = usd_pt(usd_to_brl(month, brl_per_usd=5.0), 2).replace("US$", "R$")
+    assert shown["Claude 3 Opus · Anthropic"] == f"{usd_pt(month, 2)} · {brl}"  # tie with Bedrock: the creator
+    assert all("R$" not in r["month_label"] for r in no_rate)  # an empty rate box: dollars only, no R$ 0,00
+    providers_shown = {r["provider"] for r in every}
+    assert "Google (prompt ≤128K)" in providers_shown and "Google (prompt >128K)" not in providers_shown
+    assert len(every) == len(df) - 2
+    long_providers = {r["provider"] for r in long_prompt}
+    assert "Google (prompt >128K)" in long_providers and "Google (prompt ≤128K)" not in long_providers
+    octo = next(r for r in every if r["row_label"] == "Llama 3 70B · OctoAI")
+    assert octo["month_label"] == "sem dado" and octo["monthly_cost_usd"] is None

@@ -86,3 +86,34 @@ def test_provider_price_chart_menu(df):
     assert set(data["model"]) == set(options)
     # An unknown default model falls back to the first option instead of an empty chart.
     assert providers.provider_price_chart(df, model="No such model").to_dict()["params"][0]["value"] == options[0]
+
+
+@pytest.fixture(scope="module")
+def run_vega(tmp_path_factory):
+    from vega_eval import vega_runner
+
+    run = vega_runner(tmp_path_factory.mktemp("vega"))
+    if run is None:
+        pytest.skip("node or the vendored vega files are missing (run `make vendor`)")
+    return run
+
+
+def test_stream_and_price_labels_in_vega(df, run_vega):
+    from vega_eval import rows_with
+
+    from calculators.charts.tokens import number_pt
+
+    runs = run_vega(providers.stream_time_chart(df).to_dict(), [{"stream_output_tokens": 700}])
+    rows = {r["provider"]: r for r in rows_with(runs[0], "time_label")}
+    table = latency_table(df[df["model"] == "Llama 3 70B"], output_tokens=700).set_index("provider")
+    assert set(rows) == set(table.index)
+    for provider, row in rows.items():
+        assert row["time_label"] == number_pt(table.loc[provider, "generation_s"], 1) + " s"
+
+    runs = run_vega(providers.provider_price_chart(df).to_dict(), [{}, {"model_choice": "Claude 3 Opus"}])
+    llama = {r["provider"]: r["price_label"] for r in rows_with(runs[0], "price_label")}
+    assert llama["OctoAI"] == MISSING_PT
+    assert llama["Microsoft Azure"].endswith("(preço estimado)")
+    assert llama["Groq"] == "US$ 0,64"
+    opus = {r["provider"]: r["price_label"] for r in rows_with(runs[1], "price_label")}
+    assert opus == {"Anthropic": "US$ 30,00", "Amazon Bedrock": "US$ 30,00"}

@@ -8,8 +8,13 @@ expression cannot do more than the test can see.
 from __future__ import annotations
 
 import ast
+import json
 import math
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 _NODES = (
     ast.Expression,
@@ -75,3 +80,63 @@ def vega_eval(expr: str, datum: dict, params: dict | None = None):
     if unknown:
         raise NameError(f"{sorted(unknown)} not given (expression {expr!r})")
     return eval(compile(tree, "<vega>", "eval"), {"__builtins__": {}}, namespace)  # noqa: S307 - checked above
+
+
+# -- the same specs in real Vega (node + the vendored vega/vega-lite the site ships) -------------------------------
+VENDOR = Path(__file__).resolve().parent.parent / "_build" / "_vendor" / "vendor"
+_RUN_JS = r"""
+const fs = require('fs');
+const vega = require(process.env.VEGA_PATH);
+const vl = require(process.env.VL_PATH);
+const input = JSON.parse(fs.readFileSync(0, 'utf8'));
+(async () => {
+  const compiled = vl.compile(input.spec).spec;
+  const out = [];
+  for (const signals of input.runs) {
+    const view = new vega.View(vega.parse(compiled), {renderer: 'none'});
+    for (const [name, value] of Object.entries(signals)) view.signal(name, value);
+    await view.runAsync();
+    const data = {};
+    for (const d of compiled.data) data[d.name] = view.data(d.name);
+    out.push(data);
+    view.finalize();
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch(e => { console.error(String(e && e.stack || e)); process.exit(1); });
+"""
+
+
+def vega_runner(tmp_dir: Path):
+    """``run(spec, [signals, ...])`` -> each run's datasets, computed by the vendored Vega in node; None when node
+    or the vendored files (``make vendor``) are missing."""
+    node = shutil.which("node")
+    vega_js, vl_js = VENDOR / "vega" / "vega.min.js", VENDOR / "vega-lite" / "vega-lite.min.js"
+    if node is None or not vega_js.is_file() or not vl_js.is_file():
+        return None
+    script = tmp_dir / "run.js"
+    script.write_text(_RUN_JS, encoding="utf-8")
+    shim = tmp_dir / "node_modules" / "vega"  # so that a bundle asking for require("vega") gets the vendored one
+    shim.mkdir(parents=True, exist_ok=True)
+    (shim / "index.js").write_text(f"module.exports = require({json.dumps(str(vega_js))});", encoding="utf-8")
+    env = dict(os.environ, VEGA_PATH=str(vega_js), VL_PATH=str(vl_js), NODE_PATH=str(tmp_dir / "node_modules"))
+
+    def run(spec: dict, runs: list[dict]) -> list[dict]:
+        done = subprocess.run(
+            [node, str(script)],
+            input=json.dumps({"spec": spec, "runs": runs}),
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    return run
+
+
+def rows_with(datasets: dict, *fields: str) -> list[dict]:
+    """The largest dataset of one run whose rows have all ``fields``."""
+    candidates = [rows for rows in datasets.values() if rows and all(f in rows[0] for f in fields)]
+    assert candidates, f"no dataset with {fields}"
+    return max(candidates, key=len)
