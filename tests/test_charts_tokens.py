@@ -269,3 +269,32 @@ def test_charts_format_numbers_the_brazilian_way():
     ):
         locale = chart.to_dict()["usermeta"]["embedOptions"]["formatLocale"]
         assert locale["decimal"] == "," and locale["thousands"] == "."
+
+
+# ---- the same chart in real Vega (node + the vendored vega the site ships); the interpreter above always runs ----
+
+
+@pytest.fixture(scope="module")
+def run_vega(tmp_path_factory):
+    from vega_eval import vega_runner
+
+    run = vega_runner(tmp_path_factory.mktemp("vega-tokens"))
+    if run is None:
+        pytest.skip("node or the vendored vega files are missing (run `make vendor`)")
+    return run
+
+
+def test_temperature_chart_in_real_vega(run_vega):
+    from vega_eval import rows_with
+
+    temperatures = [0.1, 0.3, 1.0, 2.5]
+    spec = ct.temperature_chart(COUNTS, context="modelos", top_k=4).to_dict()
+    runs = run_vega(spec, [{ct.TEMPERATURE_PARAM: t} for t in temperatures])
+    counts = dict(zip(COUNTS["token"], COUNTS["count"], strict=True))
+    for t, datasets in zip(temperatures, runs, strict=True):
+        rows = rows_with(datasets, "probability")
+        expected = apply_temperature(counts, t)
+        assert len(rows) == 4  # the top_k filter ran after the probabilities
+        assert {r["token"]: r["probability"] for r in rows} == pytest.approx(
+            {k: expected[k] for k in ["abertos", "fechados", ".", "da"]}, rel=1e-9
+        )
