@@ -219,7 +219,9 @@ def benchmark_chart(df: pd.DataFrame, *, metric: str = "quality_index") -> alt.L
     )
     bars = base.mark_bar().encode(
         x=alt.X("value:Q", title=ALL_METRIC_LABELS[metric]),
-        color=alt.Color("openness:N", scale=openness_scale(long["openness"]), title="pesos"),
+        color=alt.Color(
+            "openness:N", scale=openness_scale(long["openness"]), title="pesos", legend=alt.Legend(orient="bottom")
+        ),
     )
     labels = base.mark_text(align="left", dx=3).encode(x="value:Q", text="value_text:N")
     missing = (
