@@ -298,3 +298,39 @@ def test_temperature_chart_in_real_vega(run_vega):
         assert {r["token"]: r["probability"] for r in rows} == pytest.approx(
             {k: expected[k] for k in ["abertos", "fechados", ".", "da"]}, rel=1e-9
         )
+
+
+# ---- what the chapter "Como LLMs funcionam" says in words about these numbers ------------------------------------
+
+
+def test_chapter_claims_about_portuguese_hold():
+    from pathlib import Path
+
+    chapters_data = Path(__file__).resolve().parent.parent / "chapters" / "_data"
+    pt = (chapters_data / "passagem.pt-BR.txt").read_text(encoding="utf-8").strip()
+    en = (chapters_data / "passagem.en.txt").read_text(encoding="utf-8").strip()
+    table = ct.count_table({"pt": pt, "en": en}).set_index("tokenizer")
+    exact = table[table["exact"]]
+    # "a mesma ideia escrita em português tende a gastar mais tokens" - in every exact tokenizer.
+    assert (exact["ratio"] > 1.05).all(), exact["ratio"]
+    # "O do GPT-4o (o200k_base) ... diminui a diferença" (against cl100k_base, Llama 3 and Mistral).
+    assert table.loc["o200k_base", "ratio"] < min(
+        table.loc[n, "ratio"] for n in ["cl100k_base", "llama3", "mistral_v1"]
+    )
+    # The characters / 4 estimate barely sees the language.
+    assert abs(table.loc["gemini_estimate", "ratio"] - 1) < 0.1
+
+
+def test_chapter_claims_about_the_question_hold():
+    question = "Qual LLM é mais barato para resumir contratos em português? 🤔"
+    o200k = [p.text for p in token_pieces(question, "o200k_base")]
+    assert " português" in o200k and " mais" in o200k and " barato" in o200k
+    assert " português" not in [p.text for p in token_pieces(question, "cl100k_base")]
+    assert count_tokens(question, "o200k_base") < count_tokens(question, "cl100k_base")
+    # The emoji is split into byte pieces by at least two of the article's tokenizers.
+    split = [n for n in ["o200k_base", "cl100k_base", "llama3"] if any(p.partial for p in token_pieces(question, n))]
+    assert len(split) >= 2
+    # Mistral's SentencePiece puts a space before the first word.
+    assert token_pieces(question, "mistral_v1")[0].text.startswith(" ")
+    # "inconstitucionalmente": o200k_base keeps bigger pieces.
+    assert count_tokens("inconstitucionalmente", "o200k_base") < count_tokens("inconstitucionalmente", "cl100k_base")

@@ -201,3 +201,10 @@ def test_article_model_known_counts(article_text):
 
 def test_module_docstring_formula_matches():
     assert "softmax(log(c_i) / T)" in ngram.__doc__
+
+
+def test_order_three_mostly_copies_the_article(article_text):
+    """The chapter's exercise says: with two words of context, most contexts have a single continuation."""
+    model3 = train(words(plain_text(article_text)), order=3)
+    single = sum(len(following) == 1 for following in model3.counts.values())
+    assert single / len(model3.counts) > 0.8
