@@ -2,20 +2,24 @@
 
 1. Execution cache keyed on the code and data: the pages are re-executed when ``calculators/``, ``data/`` or the
    chapters' non-notebook files (e.g. ``chapters/_data``) change, not only when a chapter's text changes. The key
-   is a hash of those files; when it differs from the last successful build, ``_build/.jupyter_cache`` is emptied
-   and every page is marked outdated.
+   is a hash of those files; when it differs from the key the cache was filled under, ``_build/.jupyter_cache`` is
+   emptied and every page re-read. Every page is also re-read after a build that warned, so a second strict build
+   cannot pass by skipping the page that warned.
 2. Repository settings from the environment: ``LLMS101_REPOSITORY_URL`` and ``LLMS101_REPOSITORY_BRANCH``
    override ``repository.url`` / ``repository.branch`` of ``_config.yml`` (the Pages workflow sets them to the
    repository it runs in, so a fork needs no edit).
-3. Colab: the chapters are written out as notebooks (``tools/make_notebooks.py``) into ``<html>/notebooks/``, and
+3. Weight: FontAwesome's 1.4 MB JavaScript kit is dropped from the pages (the theme's CSS draws the icons).
+4. Colab: the chapters are written out as notebooks (``tools/make_notebooks.py``) into ``<html>/notebooks/``, and
    the Colab launch button opens them from the ``llms101_colab_branch`` branch (the Pages workflow pushes them
    there), since Colab opens neither ``.md`` files nor arbitrary URLs.
+5. A shim so ipywidgets' labels (MathJax 2 API) typeset with MathJax 3 on pages that have both.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -132,6 +136,21 @@ def rewrite_colab_button(app: Sphinx, pagename: str, templatename: str, context:
     walk(buttons)
 
 
+# pydata-sphinx-theme loads FontAwesome's SVG+JS kit (1.4 MB on every page) only "so that users can add custom
+# icons"; its CSS already draws every icon the theme uses from the webfonts, so the script is dropped.
+_FONTAWESOME_JS = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
+
+
+def drop_fontawesome_js(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for html in Path(app.outdir).rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        slim = _FONTAWESOME_JS.sub("", text)
+        if slim != text:
+            html.write_text(slim, encoding="utf-8")
+
+
 def write_colab_notebooks(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -176,5 +195,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", check_execution_key, priority=100)
     app.connect("env-get-outdated", outdated_when_key_changed)
     app.connect("html-page-context", rewrite_colab_button, priority=600)
+    app.connect("build-finished", drop_fontawesome_js)
     app.connect("build-finished", write_colab_notebooks)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -100,6 +100,13 @@ def test_no_page_references_an_external_script_or_stylesheet(site_dir):
     assert not offenders, f"pages that would load from outside the site: {offenders}"
 
 
+def test_pages_do_not_load_the_fontawesome_kit(site_dir):
+    """tools/llms101_site.py drops the theme's 1.4 MB FontAwesome script (its CSS draws the icons)."""
+    pages = site_dir.rglob("*.html")
+    heavy = [str(p.relative_to(site_dir)) for p in pages if "scripts/fontawesome.js" in p.read_text()]
+    assert not heavy, heavy
+
+
 def test_vendor_assets_are_published(site_dir):
     """The pinned JavaScript is in the site (``html_extra_path``), in the versions ``tools/vendor.json`` pins."""
     import json
