@@ -408,7 +408,7 @@ def test_real_vega_computes_the_response_times(df, run_vega):
                 assert row["e2e_s"] == pytest.approx(expected["e2e_s"], rel=1e-12)
     first, second = results
     assert ">1,90 s</text>" in first["svg"]  # Groq, 500 tokens, with the Brazilian decimal comma
-    assert "sem dado (só a geração: 6,25 s)" in first["svg"]  # GPT-4o: no time to first token
+    assert "sem dado (geração: 6,25 s)" in first["svg"]  # GPT-4o: no time to first token
     assert ">6,85 s</text>" in second["svg"]  # Groq, 2,000 tokens: 0.25 + 2000 / 303
 
 

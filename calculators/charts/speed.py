@@ -184,7 +184,7 @@ def response_time_chart(
         "label:N",
         sort=alt.EncodingSortField("sort_key", op="min", order="ascending"),
         title=None,
-        axis=alt.Axis(labelLimit=320),
+        axis=alt.Axis(labelLimit=220),
     )
     x_title = "segundos até a resposta completa"
     tooltip = [
@@ -203,7 +203,7 @@ def response_time_chart(
         scale=alt.Scale(
             domain=[PART_TTFT, PART_GENERATION, PART_GENERATION_ONLY], range=["#264653", "#2a9d8f", "#b7d9d4"]
         ),
-        legend=alt.Legend(orient="top", direction="vertical", labelLimit=480),
+        legend=alt.Legend(orient="top", direction="vertical", labelLimit=400),
     )
     first_token = (
         base.transform_filter("isValid(datum.ttft_s)")
@@ -226,7 +226,7 @@ def response_time_chart(
             label_x="isValid(datum.e2e_s) ? datum.e2e_s : isValid(datum.generation_s) ? datum.generation_s : 0",
             label_text=(
                 f"isValid(datum.e2e_s) ? datum.e2e_text : '{MISSING_PT}' + "
-                "(isValid(datum.generation_s) ? ' (só a geração: ' + datum.generation_text + ')' : '')"
+                "(isValid(datum.generation_s) ? ' (geração: ' + datum.generation_text + ')' : '')"
             ),
         )
         .mark_text(align="left", dx=4, fontSize=11)
@@ -240,7 +240,7 @@ def response_time_chart(
                 "Quanto tempo até a resposta completa?",
                 subtitle=["tempo até o primeiro token + tokens de saída ÷ tokens por segundo", snapshot_caption(df)],
             ),
-            width=420,
+            width=260,
         )
     )
     return pt_br(chart)
