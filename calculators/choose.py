@@ -59,6 +59,14 @@ def prompt_tier(provider: str) -> tuple[int, float]:
     return (bound, math.inf) if match.group(1) == ">" else (0, bound)
 
 
+def provider_name(provider: str) -> str:
+    """The provider without its prompt-length tier.
+
+    Example: provider_name("Google (prompt >128K)") -> 'Google';  provider_name("Groq") -> 'Groq'
+    """
+    return _TIER.sub("", provider or "").strip()
+
+
 def tier_applies(provider: str, input_tokens: int) -> bool:
     """Whether a prompt of ``input_tokens`` is billed at this provider row's prices.
 
@@ -86,7 +94,8 @@ def model_summary(df: pd.DataFrame) -> pd.DataFrame:
     as ``Google (prompt >128K)``, is left out); ``priced_providers`` says over how many. ``speed_tokens_per_s`` is
     Artificial Analysis' median across providers where the data has it, otherwise the median of the providers'
     own figures; ``speed_basis`` says which ("model median", "provider median" or "missing").
-    ``price_has_estimate`` is true when an estimated price entered the median.
+    ``price_has_estimate`` is true when an estimated price entered the median. ``providers`` counts the distinct
+    providers (a provider listed once per prompt-length tier counts once).
 
     Example: model_summary(load_snapshot("2024-05")).set_index("model").loc["Claude 3 Opus", "quality_index"] -> 94.0
     """
@@ -108,7 +117,7 @@ def model_summary(df: pd.DataFrame) -> pd.DataFrame:
     out["priced_providers"] = prices["priced_providers"].reindex(out.index).fillna(0).astype("int64")
     estimated = _price_estimated(short_prompts) & short_prompts["input_usd_per_mtok"].notna()
     out["price_has_estimate"] = estimated.groupby(short_prompts["model"]).any().reindex(out.index, fill_value=False)
-    out["providers"] = per_model["provider"].apply(lambda p: int((p != "").sum()))
+    out["providers"] = per_model["provider"].apply(lambda p: len({provider_name(x) for x in p if x}))
 
     model_speed = pd.to_numeric(out["model_output_tokens_per_s"], errors="coerce").astype("float64")
     provider_median = per_model["output_tokens_per_s"].median()

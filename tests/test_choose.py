@@ -21,6 +21,7 @@ from calculators.choose import (
     number_pt,
     openness_pt,
     prompt_tier,
+    provider_name,
     response_times,
     response_times_display,
     tier_applies,
@@ -57,6 +58,8 @@ def test_prompt_tiers():
     assert prompt_tier("Google (prompt ≤128K)") == (0, 128_000)
     assert prompt_tier("Groq") == (0, math.inf)
     assert prompt_tier("") == (0, math.inf)
+    assert provider_name("Google (prompt >128K)") == provider_name("Google (prompt ≤128K)") == "Google"
+    assert provider_name("Groq") == "Groq"
     assert tier_applies("Google (prompt ≤128K)", 128_000)
     assert not tier_applies("Google (prompt ≤128K)", 128_001)
     assert not tier_applies("Google (prompt >128K)", 128_000)
@@ -87,6 +90,7 @@ def test_model_summary_known_values(summary):
     assert summary.loc["Llama 3 70B", "blended_usd_per_mtok"] == pytest.approx(0.9)
     assert summary.loc["Llama 3 70B", "priced_providers"] == 7  # Perplexity and OctoAI have no price
     assert summary.loc["Llama 3 70B", "providers"] == 9
+    assert summary.loc["Gemini 1.5 Pro", "providers"] == 1  # Google, listed once per prompt-length tier
     assert summary.loc["Llama 3 70B", "price_has_estimate"]  # Azure's price is an estimate
     assert not summary.loc["Claude 3 Opus", "price_has_estimate"]
     assert summary.loc["Llama 3 70B", "fastest_provider_tokens_per_s"] == 303
