@@ -59,10 +59,10 @@ def test_page_offline(docname, site_dir, site_url, offline_page, screenshot_dir)
     page.wait_for_load_state("networkidle")
     charts = offline_page.wait_for_charts()
 
-    # MathJax (only on pages with math): typeset, without TeX errors.
-    if page.evaluate("() => typeof window.MathJax === 'object' && !!window.MathJax.startup"):
-        page.wait_for_function("() => window.MathJax.startup.promise && document.querySelector('mjx-container')")
-        page.evaluate("() => window.MathJax.startup.promise")
+    # MathJax (Sphinx loads it on pages it thinks have math): done typesetting, without TeX errors.
+    if page.evaluate("() => typeof window.MathJax === 'object'"):
+        page.wait_for_function("() => window.MathJax.startup && window.MathJax.startup.promise")
+        page.evaluate("() => window.MathJax.startup.promise.then(() => true)")
         assert page.locator("mjx-merror").count() == 0, f"{docname}: MathJax could not typeset some math"
 
     # Saved ipywidgets (only on pages that have them): the HTML manager put a drawn widget before every view.
