@@ -128,6 +128,21 @@ _LEGEND = alt.Legend(orient="bottom", labelLimit=400)
 _SVG = {"embedOptions": {"renderer": "svg"}}  # text marks stay in the page's DOM: readable, and testable
 
 
+def _bars_and_labels(base: alt.Chart, label_field: str) -> tuple[alt.Chart, alt.Chart]:
+    """One bar and one text label per row, rows sorted by ``sort_key``; the label's SVG aria-label is the row's."""
+    rows = base.encode(
+        y=alt.Y(
+            "row_label:N",
+            sort=alt.EncodingSortField("sort_key", op="min", order="ascending"),
+            title=None,
+            axis=alt.Axis(labelLimit=230),
+        ),
+        description=alt.Description("row_label:N"),
+    )
+    labels = rows.mark_text(align="left", dx=4, fontSize=11).encode(x="label_x:Q", text=f"{label_field}:N")
+    return rows.mark_bar(), labels
+
+
 # --- charts --------------------------------------------------------------------------------------------------------
 def text_cost_chart(
     costs: pd.DataFrame,
@@ -160,21 +175,11 @@ def text_cost_chart(
             label_x="isValid(datum.cost_usd) ? datum.cost_usd : 0",
             sort_key="isValid(datum.cost_usd) ? datum.cost_usd : 1e12",
         )
-        .encode(
-            y=alt.Y(
-                "row_label:N",
-                sort=alt.EncodingSortField("sort_key", op="min", order="ascending"),
-                title=None,
-                axis=alt.Axis(labelLimit=230),
-            ),
-            description=alt.Description("row_label:N"),
-        )
     )
-    bars = base.mark_bar().encode(
+    bars, labels = _bars_and_labels(base, "cost_label")
+    bars = bars.encode(
         x=alt.X("cost_usd:Q", title="custo de um pedido (US$)", axis=alt.Axis(labelExpr=_usd_axis(2))),
-        color=alt.Color(
-            "kind_pt:N", scale=_KIND_COLORS, title=None, legend=alt.Legend(orient="bottom", labelLimit=400)
-        ),
+        color=alt.Color("kind_pt:N", scale=_KIND_COLORS, title=None, legend=_LEGEND),
         tooltip=[
             alt.Tooltip("row_label:N", title="modelo · provedor"),
             alt.Tooltip("input_tokens:Q", title="tokens de entrada", format=","),
@@ -183,7 +188,6 @@ def text_cost_chart(
             alt.Tooltip("cost_label:N", title="custo"),
         ],
     )
-    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(x="label_x:Q", text="cost_label:N")
     return (
         alt.layer(bars, labels)
         .add_params(slider)
@@ -267,25 +271,15 @@ def workload_chart(
             + " + (datum.note_pt ? ' (' + datum.note_pt + ')' : '')",
             label_x="isValid(datum.monthly_cost_usd) ? datum.monthly_cost_usd : 0",
         )
-        .encode(
-            y=alt.Y(
-                "row_label:N",
-                sort=alt.EncodingSortField("sort_key", op="min", order="ascending"),
-                title=None,
-                axis=alt.Axis(labelLimit=230),
-            ),
-            description=alt.Description("row_label:N"),
-        )
     )
-    bars = base.mark_bar().encode(
+    bars, labels = _bars_and_labels(base, "month_label")
+    bars = bars.encode(
         x=alt.X(
             "monthly_cost_usd:Q",
             title=f"custo por mês de {DAYS_PER_MONTH} dias (US$)",
             axis=alt.Axis(labelExpr=_usd_axis(0)),
         ),
-        color=alt.Color(
-            "kind_pt:N", scale=_PRICE_COLORS, title=None, legend=alt.Legend(orient="bottom", labelLimit=400)
-        ),
+        color=alt.Color("kind_pt:N", scale=_PRICE_COLORS, title=None, legend=_LEGEND),
         tooltip=[
             alt.Tooltip("row_label:N", title="modelo · provedor"),
             alt.Tooltip("input_usd_per_mtok:Q", title="entrada (US$/1M tokens)"),
@@ -293,7 +287,6 @@ def workload_chart(
             alt.Tooltip("month_label:N", title="por mês"),
         ],
     )
-    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(x="label_x:Q", text="month_label:N")
     lines = ["mesmos tokens em todos os modelos; com a caixa desmarcada, só o provedor mais barato de cada modelo"]
     if rate_note:
         lines.append(rate_note)
