@@ -48,6 +48,7 @@ chromium:
 	    echo "Installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "The browser tests need Chromium at $(CHROMIUM): apt-get install chromium (as root)"; exit 1; fi; \
+	  test -x "$(CHROMIUM)" || { echo "chromium was installed but $(CHROMIUM) is still missing"; exit 1; }; \
 	fi
 
 book: venv vendor
