@@ -333,7 +333,9 @@ def choose(
         if math.isnan(row.context_window_tokens):
             unknown.append("janela de contexto: sem dado")
         elif request_tokens > row.context_window_tokens:
-            failed.append(f"{request_tokens} tokens > janela de {int(row.context_window_tokens)}")
+            failed.append(
+                f"{number_pt(request_tokens, 0)} tokens > janela de {number_pt(row.context_window_tokens, 0)}"
+            )
         if not tier_applies(row.provider, input_tokens):
             low, high = prompt_tier(row.provider)
             tier = f"> {low // 1000}K" if low else f"≤ {int(high) // 1000}K"

@@ -223,7 +223,7 @@ def test_context_window_edge(df):
     assert row(fits, "Llama 3 70B", "Groq")["status"] == FITS
     over = choose(df, input_tokens=8_000, output_tokens=193, requests_per_day=1)
     assert row(over, "Llama 3 70B", "Groq")["status"] == FAILS
-    assert row(over, "Llama 3 70B", "Groq")["reason"] == "8193 tokens > janela de 8192"
+    assert row(over, "Llama 3 70B", "Groq")["reason"] == "8.193 tokens > janela de 8.192"
     assert row(over, "Claude 3 Opus", "Anthropic")["status"] == FITS  # 200K window
 
 

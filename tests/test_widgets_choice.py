@@ -31,7 +31,7 @@ def test_controls_recompute(df):
     lab = ChooseLab(df)
     lab.min_quality.value = 94
     assert set(fitting(lab)["model"]) == {"GPT-4o", "GPT-4 Turbo", "Claude 3 Opus"}
-    lab.open_weights.value = True
+    lab.open_weights.value = "open"
     assert fitting(lab).empty
     assert "Nenhuma combinação atende" in lab.output.value
     lab.min_quality.value = 0  # no quality constraint
@@ -53,6 +53,14 @@ def test_time_limit_only_when_ticked(df):
     assert "sem dado" not in lab.output.value  # only the rows that fit are shown...
     lab.show_all.value = True
     assert "sem dado" in lab.output.value  # ...until the box asks for all of them
+
+
+def test_openness_menu_has_a_selection(df):
+    lab = ChooseLab(df, open_weights=False)
+    assert lab.open_weights.label == "fechado"
+    assert not fitting(lab)["open_weights"].any()
+    lab.open_weights.value = "any"
+    assert lab.open_weights.label == "todos" and fitting(lab)["open_weights"].any()
 
 
 def test_rank_and_tokens(df):

@@ -13,7 +13,9 @@ from ..charts.base import snapshot_caption
 from ..choose import CLOSED_PT, FITS, OPEN_PT, choose, choose_display
 
 ANY = "todos"
-OPENNESS_OPTIONS = [(ANY, None), (OPEN_PT, True), (CLOSED_PT, False)]
+# Menu values are strings: a Dropdown whose value is None shows no selection at all.
+OPENNESS_OPTIONS = [(ANY, "any"), (OPEN_PT, "open"), (CLOSED_PT, "closed")]
+OPENNESS_VALUES = {"any": None, "open": True, "closed": False}
 RANK_OPTIONS = [("menor custo", "monthly_cost_usd"), ("resposta mais rápida", "e2e_s"), ("maior qualidade", "quality")]
 
 
@@ -58,7 +60,8 @@ class ChooseLab:
             description="tempo máximo (s)",
             style=style,
         )
-        self.open_weights = widgets.Dropdown(options=OPENNESS_OPTIONS, value=open_weights, description="pesos")
+        menu_value = {v: k for k, v in OPENNESS_VALUES.items()}[open_weights]
+        self.open_weights = widgets.Dropdown(options=OPENNESS_OPTIONS, value=menu_value, description="pesos")
         self.rank_by = widgets.Dropdown(options=RANK_OPTIONS, value="monthly_cost_usd", description="ordenar por")
         self.show_all = widgets.Checkbox(value=False, description="mostrar também os que não atendem")
         self.output = widgets.HTML()
@@ -78,9 +81,12 @@ class ChooseLab:
             control.observe(self._update, names="value")
         self.widget = widgets.VBox(
             [
-                widgets.HBox([self.input_tokens, self.output_tokens, self.requests_per_day]),
-                widgets.HBox([self.min_quality, self.open_weights]),
+                self.input_tokens,
+                self.output_tokens,
+                self.requests_per_day,
+                self.min_quality,
                 widgets.HBox([self.use_max_e2e, self.max_e2e_s]),
+                self.open_weights,
                 widgets.HBox([self.rank_by, self.show_all]),
                 self.output,
             ]
@@ -95,7 +101,7 @@ class ChooseLab:
             requests_per_day=self.requests_per_day.value,
             min_quality=self.min_quality.value or None,
             max_e2e_s=self.max_e2e_s.value if self.use_max_e2e.value else None,
-            open_weights=self.open_weights.value,
+            open_weights=OPENNESS_VALUES[self.open_weights.value],
             rank_by=self.rank_by.value,
         )
         shown = self.view if self.show_all.value else self.view[self.view["status"] == FITS]
@@ -106,7 +112,10 @@ class ChooseLab:
                 "<p>Nenhuma combinação atende. Afrouxe uma exigência ou marque “mostrar também os que não atendem”.</p>"
             )
         else:
-            table = choose_display(shown).to_html(index=False, escape=True)
+            display = choose_display(shown)
+            if not self.show_all.value:  # every row shown fits: no status, no reason to show
+                display = display.drop(columns=["situação", "por quê"])
+            table = display.to_html(index=False, escape=True)
         caption = f"<p><small>{snapshot_caption(self.df)}</small></p>"
         self.output.value = summary + table + caption
 
