@@ -142,6 +142,8 @@ class Spread:
     high_value: float
     models: tuple[str, ...]
     missing: tuple[str, ...]
+    low_models: tuple[str, ...] = ()  # every model tied at the low value, by name
+    high_models: tuple[str, ...] = ()  # every model tied at the high value, by name
 
     @property
     def spread(self) -> float:
@@ -163,7 +165,15 @@ def metric_spread(summary: pd.DataFrame, metric: str, *, models) -> Spread:
         return Spread(metric, None, math.nan, None, math.nan, tuple(known["model"]), missing)
     low, high = known.iloc[0], known.iloc[-1]
     return Spread(
-        metric, low["model"], float(low[metric]), high["model"], float(high[metric]), tuple(known["model"]), missing
+        metric,
+        low["model"],
+        float(low[metric]),
+        high["model"],
+        float(high[metric]),
+        tuple(known["model"]),
+        missing,
+        low_models=tuple(known.loc[known[metric] == low[metric], "model"]),
+        high_models=tuple(known.loc[known[metric] == high[metric], "model"]),
     )
 
 

@@ -123,6 +123,7 @@ def test_metric_spread(summary):
     assert (spread.low_model, spread.high_model, spread.spread) == ("GPT-4 Turbo", "Claude 3 Opus", 1.0)
     top = metric_spread(s, "mmlu_pct", models=["GPT-4 Turbo", "Claude 3 Opus", "Gemini 1.5 Pro", "Llama 3 70B"])
     assert top.spread == 5.0 and top.missing == ()
+    assert top.low_models == ("Gemini 1.5 Pro", "Llama 3 70B") and top.high_models == ("Claude 3 Opus",)
     with_gap = metric_spread(s, "mmlu_pct", models=["GPT-3.5 Turbo", "GPT-4o"])
     assert math.isnan(with_gap.spread) and with_gap.missing == ("GPT-3.5 Turbo",)
     with pytest.raises(KeyError):
