@@ -21,6 +21,7 @@ from calculators.charts.choice import (
     FAIL_EXPRS,
     MONTHLY_COST_USD_EXPR,
     NO_LIMIT_TOKENS,
+    NOTHING_FITS_PT,
     STATUS_EXPR,
     UNKNOWN_EXPRS,
     choice_chart,
@@ -307,5 +308,9 @@ def test_real_vega_draws_the_lab(df, run_vega):  # noqa: F811
     svg = result["svg"]
     assert "1. Llama 3 70B · Groq — US$ 47,25 por mês · resposta: 1,9 s · qualidade 88" in svg
     assert "Os dez mais baratos que atendem" in svg
+    assert NOTHING_FITS_PT not in svg
+    strict = {"min_quality": 80, "use_max_e2e": True, "max_e2e_s": 5, "openness_menu": CLOSED_PT}
+    (result,) = run_vega(choice_chart(df).to_dict(), [strict], svg=True)
+    assert NOTHING_FITS_PT in result["svg"] and "1. " not in result["svg"]
     (result,) = run_vega(open_closed_chart(df).to_dict(), [{}], svg=True)
     assert "Llama 3 70B" in result["svg"] and "pesos abertos" in result["svg"]

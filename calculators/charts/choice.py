@@ -58,6 +58,7 @@ UNKNOWN_EXPRS = {
     "context": "!isValid(datum.context_window_tokens)",
     "price": "!isValid(datum.cost_usd)",
 }
+NOTHING_FITS_PT = "Nenhuma combinação atende: afrouxe uma exigência (veja quantas ficaram sem dado, abaixo)."
 FAILS_EXPR = " || ".join(f"({e})" for e in FAIL_EXPRS.values())
 UNKNOWN_EXPR = " || ".join(f"({e})" for e in UNKNOWN_EXPRS.values())
 STATUS_EXPR = f"datum.fails ? '{FAILS}' : datum.unknown ? '{UNKNOWN}' : '{FITS}'"
@@ -231,8 +232,15 @@ def choice_chart(
             text="line:N",
             tooltip=tooltip,
         )
-        .properties(width=480, title="Os dez mais baratos que atendem")
     )
+    nothing_fits = (
+        base.transform_calculate(fit=f"datum.status == '{FITS}' ? 1 : 0")
+        .transform_aggregate(fits="sum(fit)")
+        .transform_filter("datum.fits == 0")
+        .mark_text(align="left", fontSize=12, fontStyle="italic", color="#e76f51")
+        .encode(x=alt.value(0), y=alt.value(8), text=alt.value(NOTHING_FITS_PT))
+    )
+    ranked = alt.layer(ranked, nothing_fits).properties(width=480, title="Os dez mais baratos que atendem")
     counts = (
         base.mark_bar()
         .encode(
