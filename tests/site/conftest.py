@@ -194,7 +194,6 @@ def offline_page(_chromium, site_url):
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
     """``_build/screenshots``, emptied once per session."""
-    if SCREENSHOT_DIR.exists():
-        shutil.rmtree(SCREENSHOT_DIR)
-    SCREENSHOT_DIR.mkdir(parents=True)
+    shutil.rmtree(SCREENSHOT_DIR, ignore_errors=True)
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR

@@ -76,6 +76,7 @@ def test_page_offline(docname, site_dir, site_url, offline_page, screenshot_dir)
         )
 
     page.wait_for_load_state("networkidle")
+    screenshot_dir.mkdir(parents=True, exist_ok=True)  # another test session may have emptied it meanwhile
     page.screenshot(path=str(screenshot_dir / _screenshot_name(docname)), full_page=True)
 
     assert offline_page.external_requests == [], f"{docname}: requests outside the site were attempted"
