@@ -173,6 +173,29 @@ def test_colab_setup_cell_skips_build_and_test_tools():
     assert "myst-nb" in source  # chapters glue numbers with it
 
 
+def test_colab_setup_cell_installs_the_runtime_pins_when_run_in_colab(monkeypatch):
+    """Run the cell as Colab would (google.colab imported, repository already cloned), recording the commands."""
+    import os
+    import subprocess
+    import types
+
+    calls = []
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: calls.append(cmd))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.chdir(ROOT)
+    source = make_notebooks.setup_cell_source(repository_url="https://github.com/o/r", branch="m", clone_dir=str(ROOT))
+    exec(compile(source, "setup-cell", "exec"), {})
+    assert os.getcwd() == str(ROOT / "chapters")
+    assert sys.path[0] == str(ROOT)
+    (pip,) = calls  # the clone is there already: only pip runs
+    pins = pip[pip.index("--quiet") + 1 :]
+    names = {p.split("==")[0].split("[")[0] for p in pins}
+    assert {"pandas", "altair", "ipywidgets", "tiktoken", "myst-nb"} <= names
+    assert not names & make_notebooks.NOT_FOR_COLAB and not any(p.startswith("-") for p in pins)
+    assert all("==" in p for p in pins), pins
+
+
 def test_write_notebooks_is_deterministic(tmp_path):
     chapter = tmp_path / "capitulo.md"
     chapter.write_text(CHAPTER, encoding="utf-8")

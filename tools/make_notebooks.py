@@ -31,6 +31,8 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
+    from importlib import metadata
+
     REPOSITORY_URL = {repository_url!r}
     BRANCH = {branch!r}
     CLONE_DIR = {clone_dir!r}
@@ -38,11 +40,15 @@ if "google.colab" in sys.modules:
         subprocess.run(["git", "clone", "--depth", "1", "--branch", BRANCH, REPOSITORY_URL, CLONE_DIR], check=True)
     skip = {skip!r}
     with open(os.path.join(CLONE_DIR, "requirements.txt")) as f:
-        pins = [line.strip() for line in f if line.strip() and not line.startswith(("#", "-"))]
-    pins = [pin for pin in pins if pin.split("==")[0].split("[")[0] not in skip] + {extra!r}
+        lines = [line.split("#")[0].strip() for line in f]
+    pins = [p for p in lines if p and not p.startswith("-") and p.split("==")[0].split("[")[0] not in skip]
+    pins += {extra!r}
+    loaded = {{name: sys.modules[name].__version__ for name in ("numpy", "pandas") if name in sys.modules}}
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins], check=True)
     sys.path.insert(0, CLONE_DIR)
     os.chdir(os.path.join(CLONE_DIR, "chapters"))
+    if any(metadata.version(name) != version for name, version in loaded.items()):
+        print("Pacotes atualizados: reinicie a sessão (Ambiente de execução > Reiniciar sessão) e rode de novo.")
 """
 
 
@@ -54,7 +60,7 @@ def _myst_nb_pin() -> list[str]:
         return ["myst-nb"]
 
 
-def setup_cell_source(*, repository_url: str, branch: str) -> str:
+def setup_cell_source(*, repository_url: str, branch: str, clone_dir: str = CLONE_DIR) -> str:
     """Source of the Colab-only set-up cell.
 
     Example: 'git", "clone' in setup_cell_source(repository_url="https://github.com/o/r", branch="main") -> True
@@ -62,7 +68,7 @@ def setup_cell_source(*, repository_url: str, branch: str) -> str:
     return _SETUP_TEMPLATE.format(
         repository_url=repository_url,
         branch=branch,
-        clone_dir=CLONE_DIR,
+        clone_dir=clone_dir,
         skip=sorted(NOT_FOR_COLAB),
         extra=_myst_nb_pin(),
     )
