@@ -80,6 +80,18 @@ def override_repository(app: Sphinx, config) -> None:
     config.html_theme_options = options
 
 
+def resolve_vendor_path(app: Sphinx, config) -> None:
+    """Single-page builds (``jupyter-book build chapters/x.md``) read _config.yml from chapters/: point their
+    ``html_extra_path`` at the repository's staged vendor folder so their charts draw too."""
+    repo = Path(__file__).resolve().parent.parent
+    resolved = []
+    for entry in config.html_extra_path:
+        if not (Path(app.confdir) / entry).exists() and (repo / entry).exists():
+            entry = str(repo / entry)
+        resolved.append(entry)
+    config.html_extra_path = resolved
+
+
 def check_execution_key(app: Sphinx) -> None:
     """Empty the execution cache if the code or data changed; re-read every page unless the last build was clean.
 
@@ -192,6 +204,7 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file(None, body=MATHJAX2_SHIM, priority=1)
     app.add_config_value("llms101_colab_branch", "colab", "html")
     app.connect("config-inited", override_repository)
+    app.connect("config-inited", resolve_vendor_path)
     app.connect("builder-inited", check_execution_key, priority=100)
     app.connect("env-get-outdated", outdated_when_key_changed)
     app.connect("html-page-context", rewrite_colab_button, priority=600)
