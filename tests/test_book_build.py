@@ -225,6 +225,7 @@ def _tree(root: Path) -> None:
     (root / "chapters" / "_data").mkdir(parents=True)
     (root / "chapters" / "_data" / "article.md").write_text("texto\n")
     (root / "chapters" / "preco.md").write_text("# Preço\n")
+    (root / "requirements.txt").write_text("pandas==3.1.1\n")
 
 
 def test_execution_key_follows_code_and_data_not_chapter_text(tmp_path):
@@ -239,7 +240,7 @@ def test_execution_key_follows_code_and_data_not_chapter_text(tmp_path):
     (tmp_path / "calculators" / "__pycache__" / "pricing.cpython-311.pyc").write_bytes(b"\0")
     assert llms101_site.execution_key(tmp_path) == key
 
-    for changed in ("calculators/pricing.py", "data/figures.csv", "chapters/_data/article.md"):
+    for changed in ("calculators/pricing.py", "data/figures.csv", "chapters/_data/article.md", "requirements.txt"):
         path = tmp_path / changed
         original = path.read_text()
         path.write_text(original + "# changed\n")

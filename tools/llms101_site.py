@@ -1,10 +1,10 @@
 """Sphinx extension for the course's site (loaded from ``_config.yml``: ``sphinx.local_extensions``).
 
-1. Execution cache keyed on the code and data: the pages are re-executed when ``calculators/``, ``data/`` or the
-   chapters' non-notebook files (e.g. ``chapters/_data``) change, not only when a chapter's text changes. The key
-   is a hash of those files; when it differs from the key the cache was filled under, ``_build/.jupyter_cache`` is
-   emptied and every page re-read. Every page is also re-read after a build that warned, so a second strict build
-   cannot pass by skipping the page that warned.
+1. Execution cache keyed on the code and data: the pages are re-executed when ``calculators/``, ``data/``, the
+   chapters' non-notebook files (e.g. ``chapters/_data``) or ``requirements.txt`` change, not only when a chapter's
+   text changes. The key is a hash of those files; when it differs from the key the cache was filled under,
+   ``_build/.jupyter_cache`` is emptied and every page re-read. Every page is also re-read after a build that
+   warned, so a second strict build cannot pass by skipping the page that warned.
 2. Repository settings from the environment: ``LLMS101_REPOSITORY_URL`` and ``LLMS101_REPOSITORY_BRANCH``
    override ``repository.url`` / ``repository.branch`` of ``_config.yml`` (the Pages workflow sets them to the
    repository it runs in, so a fork needs no edit).
@@ -35,6 +35,7 @@ LOGGER = logging.getLogger(__name__)
 KEY_FILE = ".llms101-exec-key"  # the key the execution cache was filled under
 CLEAN_FILE = ".llms101-clean"  # present only after a build that ended without warnings
 KEYED_DIRS = ("calculators", "data", "chapters")
+KEYED_FILES = ("requirements.txt",)  # a new pin (pandas, altair...) can change what the pages print
 IGNORED_SUFFIXES = {".pyc", ".pyo"}
 IGNORED_DIRS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
 
@@ -45,6 +46,9 @@ def execution_key(root: Path) -> str:
     Chapter sources (``chapters/*.md``) are left out: jupyter-cache already keys each page on its own code.
     """
     digest = hashlib.sha256()
+    for name in KEYED_FILES:
+        if (root / name).is_file():
+            digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
     for folder in KEYED_DIRS:
         base = root / folder
         if not base.exists():
