@@ -34,7 +34,7 @@ def toc_docnames(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
     return names
 
 
-PAGES = ["index", *toc_docnames()]
+PAGES = ["index", *toc_docnames(), "search", "genindex"]
 
 
 def _screenshot_name(docname: str) -> str:
@@ -49,6 +49,16 @@ def test_toc_pages_are_built(site_dir):
 def test_every_chapter_page_is_in_the_toc(site_dir):
     built = {str(p.relative_to(site_dir).with_suffix("")) for p in (site_dir / "chapters").glob("*.html")}
     assert built <= set(toc_docnames()), f"built chapter pages outside _toc.yml: {sorted(built - set(PAGES))}"
+
+
+def test_search_finds_a_chapter_offline(offline_page, site_url):
+    """Sphinx's client-side search works from the site's own index."""
+    page = offline_page.page
+    page.goto(f"{site_url}search.html?q=tokens", wait_until="load")
+    page.wait_for_selector("#search-results li", timeout=15000)
+    assert page.locator("#search-results li a").count() > 0
+    assert offline_page.external_requests == [] and offline_page.failed_requests == []
+    assert offline_page.console_errors == []
 
 
 @pytest.mark.parametrize("docname", PAGES)
