@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import formatting
 from .latency import latency_table
 from .pricing import cost_table, model_prices
 
@@ -22,7 +23,7 @@ QUALITY_METRICS = ("quality_index", "mmlu_pct", "humaneval_pct", "mt_bench_score
 # What a row's status reads in the book.
 FITS = "atende"
 FAILS = "não atende"
-UNKNOWN = "sem dado"
+UNKNOWN = formatting.MISSING_PT
 STATUS_ORDER = (FITS, UNKNOWN, FAILS)
 
 # How the open_weights flag reads in the book.
@@ -390,10 +391,7 @@ def number_pt(value, decimals: int = 2, suffix: str = "") -> str:
 
     Example: number_pt(1234.5, 1, " s") -> '1.234,5 s';  number_pt(float("nan")) -> 'sem dado'
     """
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return UNKNOWN
-    text = f"{value:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return text + suffix
+    return formatting.number_pt(value, decimals, suffix)
 
 
 def usd_text(value, decimals: int = 2) -> str:
@@ -401,8 +399,7 @@ def usd_text(value, decimals: int = 2) -> str:
 
     Example: usd_text(3600) -> 'US$ 3.600,00'
     """
-    text = number_pt(value, decimals)
-    return text if text == UNKNOWN else "US$ " + text
+    return formatting.usd_pt(value, decimals)
 
 
 def response_times(df: pd.DataFrame, *, output_tokens: int, model: str | None = None) -> pd.DataFrame:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
-MISSING_PT = "sem dado"  # what a missing figure shows as, everywhere in the book
+from .. import formatting
+from ..formatting import MISSING_PT  # noqa: F401 - re-exported for the chart modules
 
 
 def snapshot_caption(df: pd.DataFrame) -> str:
@@ -17,11 +16,8 @@ def snapshot_caption(df: pd.DataFrame) -> str:
 
 
 def usd_pt(value: float | None, decimals: int = 4) -> str:
-    """US dollars with a Brazilian decimal comma; a missing value reads "sem dado".
+    """US dollars with a Brazilian decimal comma, four decimals by default (request costs are small).
 
     Example: usd_pt(0.12) -> 'US$ 0,1200';  usd_pt(float('nan')) -> 'sem dado'
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return MISSING_PT
-    text = f"{value:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"US$ {text}"
+    return formatting.usd_pt(value, decimals)

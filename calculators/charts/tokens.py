@@ -12,14 +12,13 @@ transforms in Python and compares.
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Mapping, Sequence
 
 import altair as alt
 import pandas as pd
 
+from .. import formatting
 from ..tokens import count_tokens, list_tokenizers, token_pieces, tokenizer_info
-from .base import MISSING_PT
 
 # Default cap on the pieces the explorer draws (counting always covers the whole text).
 DISPLAY_LIMIT = 300
@@ -53,10 +52,7 @@ def number_pt(value: float | None, decimals: int = 0) -> str:
 
     Example: number_pt(4262) -> '4.262';  number_pt(1.1905, 2) -> '1,19';  number_pt(float("nan")) -> 'sem dado'
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return MISSING_PT
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return formatting.number_pt(value, decimals)
 
 
 def snapshot_tokenizers(df: pd.DataFrame) -> pd.DataFrame:

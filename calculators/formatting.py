@@ -1,0 +1,33 @@
+"""Numbers the Brazilian way, for prose, tables and labels: one implementation for the whole book."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+MISSING_PT = "sem dado"  # what a missing figure shows as, everywhere in the book
+
+
+def is_missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)
+
+
+def number_pt(value, decimals: int = 2, suffix: str = "") -> str:
+    """``.`` between thousands, ``,`` before decimals; a missing value reads "sem dado".
+
+    Example: number_pt(1234.5, 1, " s") -> '1.234,5 s';  number_pt(float("nan")) -> 'sem dado'
+    """
+    if is_missing(value):
+        return MISSING_PT
+    text = f"{value:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return text + suffix
+
+
+def usd_pt(value, decimals: int = 2) -> str:
+    """US dollars with a Brazilian decimal comma; a missing value reads "sem dado".
+
+    Example: usd_pt(0.12, 4) -> 'US$ 0,1200';  usd_pt(float("nan")) -> 'sem dado'
+    """
+    text = number_pt(value, decimals)
+    return text if text == MISSING_PT else "US$ " + text
