@@ -53,6 +53,31 @@ def tarball_name(name: str, version: str) -> str:
     return f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
 
 
+def registry_url(name: str, version: str) -> str:
+    """Where the npm registry keeps a package's tarball (``$npm_config_registry`` overrides the registry).
+
+    Example: registry_url("@jupyter-widgets/html-manager", "1.0.15")
+             -> 'https://registry.npmjs.org/@jupyter-widgets/html-manager/-/html-manager-1.0.15.tgz'
+    """
+    registry = os.environ.get("npm_config_registry", "https://registry.npmjs.org").rstrip("/")
+    return f"{registry}/{name}/-/{name.rsplit('/', 1)[-1]}-{version}.tgz"
+
+
+def download(url: str, dest: Path) -> None:
+    """Fetch ``url`` into ``dest`` atomically (a partial download never stays in the cache)."""
+    import urllib.error
+    import urllib.request
+
+    tmp = dest.with_suffix(".part")
+    try:
+        with urllib.request.urlopen(url, timeout=60) as resp, tmp.open("wb") as out:
+            shutil.copyfileobj(resp, out)
+    except (urllib.error.URLError, OSError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise VendorError(f"cannot download {url}: {exc}") from None
+    tmp.replace(dest)
+
+
 def integrity_of(path: Path) -> str:
     """Subresource-integrity string (``sha512-<base64>``) of a file, as the npm registry publishes it."""
     digest = hashlib.sha512(path.read_bytes()).digest()
@@ -66,17 +91,20 @@ def fetch(packages: list[dict], cache: Path) -> dict[str, Path]:
     for pkg in packages:
         tgz = cache / tarball_name(pkg["name"], pkg["version"])
         if not (tgz.exists() and integrity_of(tgz) == pkg["integrity"]):
-            npm = shutil.which("npm")
-            if npm is None:
-                raise VendorError("npm is needed once to fetch the site's JavaScript (Debian: apt-get install npm)")
             spec = f"{pkg['name']}@{pkg['version']}"
-            print(f"vendor: npm pack {spec}", file=sys.stderr)
             tgz.unlink(missing_ok=True)
-            subprocess.run(
-                [npm, "pack", "--silent", "--pack-destination", str(cache), spec],
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+            npm = shutil.which("npm")
+            if npm is not None:
+                print(f"vendor: npm pack {spec}", file=sys.stderr)
+                subprocess.run(
+                    [npm, "pack", "--silent", "--pack-destination", str(cache), spec],
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                )
+            else:  # no npm: the same tarball, straight from the registry (the integrity check below still applies)
+                url = registry_url(pkg["name"], pkg["version"])
+                print(f"vendor: download {url}", file=sys.stderr)
+                download(url, tgz)
             if not tgz.exists():
                 raise VendorError(f"npm pack {spec} did not produce {tgz}")
             got = integrity_of(tgz)
