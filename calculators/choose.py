@@ -7,14 +7,13 @@ A missing figure never passes or fails a constraint silently: a row whose figure
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 from . import formatting
 from .latency import latency_table
-from .pricing import cost_table, model_prices
+from .pricing import cost_table, model_prices, prompt_tier, provider_name, tier_applies  # noqa: F401 - re-exported
 
 DAYS_PER_MONTH = 30
 
@@ -39,43 +38,6 @@ def openness_pt(open_weights) -> str:
     if open_weights is None or open_weights is pd.NA or (isinstance(open_weights, float) and math.isnan(open_weights)):
         return UNKNOWN
     return OPEN_PT if bool(open_weights) else CLOSED_PT
-
-
-_TIER = re.compile(r"\(prompt (≤|<=|>)\s*(\d+)K\)")
-
-
-def prompt_tier(provider: str) -> tuple[int, float]:
-    """The prompt lengths a provider row's prices apply to, as ``(more_than_tokens, at_most_tokens)``.
-
-    Some providers price by prompt length; the dataset then lists the provider once per tier, with the tier in
-    its name (``Google (prompt ≤128K)``, ``Google (prompt >128K)``; K = 1,000 tokens). Any other row applies to
-    every prompt.
-
-    Example: prompt_tier("Google (prompt >128K)") -> (128000, inf);  prompt_tier("Groq") -> (0, inf)
-    """
-    match = _TIER.search(provider or "")
-    if match is None:
-        return 0, math.inf
-    bound = int(match.group(2)) * 1_000
-    return (bound, math.inf) if match.group(1) == ">" else (0, bound)
-
-
-def provider_name(provider: str) -> str:
-    """The provider without its prompt-length tier.
-
-    Example: provider_name("Google (prompt >128K)") -> 'Google';  provider_name("Groq") -> 'Groq'
-    """
-    return _TIER.sub("", provider or "").strip()
-
-
-def tier_applies(provider: str, input_tokens: int) -> bool:
-    """Whether a prompt of ``input_tokens`` is billed at this provider row's prices.
-
-    Example: tier_applies("Google (prompt ≤128K)", 3_000) -> True
-             tier_applies("Google (prompt >128K)", 3_000) -> False
-    """
-    low, high = prompt_tier(provider)
-    return (input_tokens > low or low == 0) and input_tokens <= high
 
 
 def _price_estimated(df: pd.DataFrame) -> pd.Series:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,6 +22,43 @@ class Price:
     input_usd_per_mtok: float
     output_usd_per_mtok: float
     cached_input_usd_per_mtok: float | None = None
+
+
+_TIER = re.compile(r"\(prompt (≤|<=|>)\s*(\d+)K\)")
+
+
+def prompt_tier(provider: str) -> tuple[int, float]:
+    """The prompt lengths a provider row's prices apply to, as ``(more_than_tokens, at_most_tokens)``.
+
+    Some providers price by prompt length; the dataset then lists the provider once per tier, with the tier in
+    its name (``Google (prompt ≤128K)``, ``Google (prompt >128K)``; K = 1,000 tokens). Any other row applies to
+    every prompt.
+
+    Example: prompt_tier("Google (prompt >128K)") -> (128000, inf);  prompt_tier("Groq") -> (0, inf)
+    """
+    match = _TIER.search(provider or "")
+    if match is None:
+        return 0, math.inf
+    bound = int(match.group(2)) * 1_000
+    return (bound, math.inf) if match.group(1) == ">" else (0, bound)
+
+
+def provider_name(provider: str) -> str:
+    """The provider without its prompt-length tier.
+
+    Example: provider_name("Google (prompt >128K)") -> 'Google';  provider_name("Groq") -> 'Groq'
+    """
+    return _TIER.sub("", provider or "").strip()
+
+
+def tier_applies(provider: str, input_tokens: int) -> bool:
+    """Whether a prompt of ``input_tokens`` is billed at this provider row's prices.
+
+    Example: tier_applies("Google (prompt ≤128K)", 3_000) -> True
+             tier_applies("Google (prompt >128K)", 3_000) -> False
+    """
+    low, high = prompt_tier(provider)
+    return (input_tokens > low or low == 0) and input_tokens <= high
 
 
 def _check_count(name: str, value: int) -> None:
@@ -107,7 +145,8 @@ def cost_table(
     output_tokens: int,
     cached_input_tokens: int = 0,
 ) -> pd.DataFrame:
-    """``df`` plus ``input_tokens``, ``output_tokens``, ``cached_input_tokens``, ``blended_usd_per_mtok``, ``cost_usd``.
+    """``df`` plus ``input_tokens``, ``output_tokens``, ``cached_input_tokens``, ``tier_applies``,
+    ``blended_usd_per_mtok`` and ``cost_usd``.
 
     Give either ``input_tokens`` (the same count on every row) or ``text`` (counted with each row's own
     tokenizer; ``input_tokens_exact`` says whether that count is exact or an estimate). A row with a missing
@@ -134,6 +173,7 @@ def cost_table(
         raise ValueError(f"cached_input_tokens ({cached_input_tokens}) cannot exceed the input tokens of a row")
     out["output_tokens"] = int(output_tokens)
     out["cached_input_tokens"] = int(cached_input_tokens)
+    out["tier_applies"] = [tier_applies(p, int(n)) for p, n in zip(out["provider"], out["input_tokens"], strict=True)]
     fresh = out["input_tokens"] - cached_input_tokens
     cached_cost = out["cached_input_usd_per_mtok"] * cached_input_tokens if cached_input_tokens else 0.0
     out["cost_usd"] = (
@@ -148,9 +188,11 @@ def cost_table(
 def model_prices(df: pd.DataFrame) -> pd.DataFrame:
     """One row per model: the median over its providers of the input, output and blended prices.
 
-    Artificial Analysis' model-level price is this median; ``aa_blended_usd_per_mtok`` keeps their own figure
-    beside it for comparison.
+    Prices of ordinary prompts: a row priced only for long prompts (``Google (prompt >128K)``) is left out.
+    Artificial Analysis' model-level price is this median for most models; ``aa_blended_usd_per_mtok`` keeps their
+    own figure beside it for comparison (for Gemini 1.5 it was the long-prompt tier).
     """
+    df = df[[prompt_tier(p)[0] == 0 for p in df["provider"]]]
     priced = df.assign(
         blended_usd_per_mtok=blended_usd_per_mtok(
             input_usd_per_mtok=df["input_usd_per_mtok"], output_usd_per_mtok=df["output_usd_per_mtok"]

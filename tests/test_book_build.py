@@ -117,12 +117,45 @@ def test_stage_fails_when_a_pattern_matches_nothing(tmp_path):
         vendor_assets.stage([pkg], {"demo": tgz}, tmp_path / "out")
 
 
-def test_fetch_rejects_a_cached_tarball_with_the_wrong_hash_when_it_cannot_refetch(tmp_path, monkeypatch):
-    _tarball(tmp_path / "demo-1.0.0.tgz", {"a.js": b"tampered"})
-    pkg = {"name": "demo", "version": "1.0.0", "integrity": "sha512-" + "A" * 86 + "=="}
+@pytest.fixture
+def local_registry(tmp_path, monkeypatch):
+    """A folder served on 127.0.0.1 as the npm registry (``npm_config_registry``), with npm hidden."""
+    import functools
+    import http.server
+    import threading
+
+    root = tmp_path / "registry"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("npm_config_registry", f"http://127.0.0.1:{server.server_address[1]}")
     monkeypatch.setattr(vendor_assets.shutil, "which", lambda name: None)
-    with pytest.raises(vendor_assets.VendorError, match="npm is needed"):
-        vendor_assets.fetch([pkg], tmp_path)
+    yield root
+    server.shutdown()
+
+
+def test_fetch_without_npm_downloads_from_the_registry_and_checks_the_hash(tmp_path, local_registry):
+    (local_registry / "demo" / "-").mkdir(parents=True)
+    good = local_registry / "demo" / "-" / "demo-1.0.0.tgz"
+    _tarball(good, {"a.js": b"the real one"})
+    pkg = {"name": "demo", "version": "1.0.0", "integrity": vendor_assets.integrity_of(good)}
+    cache = tmp_path / "cache"
+    paths = vendor_assets.fetch([pkg], cache)
+    assert paths["demo"].read_bytes() == good.read_bytes()
+    # A registry that serves other bytes than the pinned ones is refused, and nothing stays in the cache.
+    paths["demo"].unlink()
+    _tarball(good, {"a.js": b"tampered"})
+    with pytest.raises(vendor_assets.VendorError, match="does not match the pinned"):
+        vendor_assets.fetch([pkg], cache)
+    assert not (cache / "demo-1.0.0.tgz").exists()
+
+
+def test_fetch_without_npm_reports_an_unreachable_registry(tmp_path, local_registry):
+    pkg = {"name": "absent", "version": "1.0.0", "integrity": "sha512-" + "A" * 86 + "=="}
+    with pytest.raises(vendor_assets.VendorError, match="cannot download"):
+        vendor_assets.fetch([pkg], tmp_path / "cache")
 
 
 def test_site_config_loads_scripts_from_vendor_files_that_are_staged():

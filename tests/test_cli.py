@@ -115,3 +115,16 @@ def test_binary_file_is_a_clear_error(tmp_path):
     out = run("tokens", "--file", str(path))
     assert out.returncode == 2
     assert "not UTF-8" in out.stderr
+
+
+def test_cost_leaves_out_tiers_that_do_not_apply():
+    rows = json.loads(
+        run("cost", "--snapshot", "2024-05", "--input-tokens", "3000", "--output-tokens", "0", "--json").stdout
+    )
+    providers = {r["provider"] for r in rows if r["model"] == "Gemini 1.5 Pro"}
+    assert providers == {"Google (prompt ≤128K)"}
+    rows = json.loads(
+        run("cost", "--snapshot", "2024-05", "--input-tokens", "200000", "--output-tokens", "0", "--json").stdout
+    )
+    providers = {r["provider"] for r in rows if r["model"] == "Gemini 1.5 Pro"}
+    assert providers == {"Google (prompt >128K)"}

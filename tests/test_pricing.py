@@ -105,3 +105,22 @@ def test_latency_table():
     # GPT-4o's time to first token is not in the May 2024 sources: its e2e stays missing.
     assert math.isnan(table.loc[("GPT-4o", "OpenAI"), "e2e_s"])
     assert table.loc[("GPT-4o", "OpenAI"), "generation_s"] == pytest.approx(500 / 80)
+
+
+def test_prompt_length_tiers():
+    df = load_snapshot("2024-05")
+    short = cost_table(df, input_tokens=3_000, output_tokens=1_000).set_index(["model", "provider"])
+    assert short.loc[("Gemini 1.5 Pro", "Google (prompt ≤128K)"), "tier_applies"]
+    assert not short.loc[("Gemini 1.5 Pro", "Google (prompt >128K)"), "tier_applies"]
+    assert short.loc[("Llama 3 70B", "Groq"), "tier_applies"]
+    long = cost_table(df, input_tokens=200_000, output_tokens=1_000).set_index(["model", "provider"])
+    assert long.loc[("Gemini 1.5 Pro", "Google (prompt >128K)"), "tier_applies"]
+    assert not long.loc[("Gemini 1.5 Pro", "Google (prompt ≤128K)"), "tier_applies"]
+
+
+def test_model_prices_are_those_of_ordinary_prompts():
+    from calculators import model_prices
+
+    prices = model_prices(load_snapshot("2024-05")).set_index("model")
+    assert prices.loc["Gemini 1.5 Pro", "blended_usd_per_mtok"] == pytest.approx(5.25)
+    assert prices.loc["Gemini 1.5 Pro", "aa_blended_usd_per_mtok"] == 10.5  # AA priced the >128K tier
