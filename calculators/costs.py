@@ -2,6 +2,8 @@
 
 - ``token_count_table``: a text's tokens for each tokenizer a snapshot uses, exact or estimate;
 - ``calculator_table``: a text's cost on every (model, provider): per request, per month, in USD and BRL;
+- ``load_snapshots`` / ``calculator_tables``: the same for several snapshots at once, stacked, with a ``snapshot``
+  column (what the browser-side charts embed, so that a menu can switch between snapshots);
 - ``review_costs_by_snapshot``: the article's "review this article" (3,000 in + 1,000 out) in every snapshot.
 
 Missing prices stay missing (NaN), never zero; estimated prices and token counts are flagged.
@@ -143,6 +145,60 @@ def calculator_table(
     return out
 
 
+def _snapshot_ids(snapshots: list[str] | None) -> list[str]:
+    return [m["id"] for m in list_snapshots()] if snapshots is None else list(snapshots)
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames of several snapshots, one under the other, each row with its ``snapshot`` and ``as_of``."""
+    tagged = [f.assign(snapshot=f.attrs["snapshot"], as_of=f.attrs["as_of"]) for f in frames]
+    out = pd.concat(tagged, ignore_index=True) if tagged else pd.DataFrame(columns=["snapshot", "as_of"])
+    out.attrs = {"snapshots": [f.attrs["snapshot"] for f in frames]}
+    return out
+
+
+def load_snapshots(snapshots: list[str] | None = None) -> pd.DataFrame:
+    """``load_snapshot`` of every snapshot (default: all of ``list_snapshots()``, oldest first), stacked.
+
+    Each row gets ``snapshot`` and ``as_of``; ``attrs["snapshots"]`` lists the ids in order.
+
+    Example: load_snapshots().groupby("snapshot").size() -> 2024-05: 41 rows, 2026-11-26: 54 rows
+    """
+    return _stack([load_snapshot(s) for s in _snapshot_ids(snapshots)])
+
+
+def calculator_tables(
+    snapshots: list[str] | None = None,
+    *,
+    text: str | None = None,
+    input_tokens: int | None = None,
+    output_tokens: int,
+    requests_per_day: float,
+    brl_per_usd: float | None = None,
+) -> pd.DataFrame:
+    """``calculator_table`` for every snapshot (default: all, oldest first), stacked, with ``snapshot`` and ``as_of``.
+
+    A ``text`` is counted with each row's own tokenizer, so a snapshot whose models use other tokenizers (or
+    estimates of them) gets other counts for the same text; ``input_tokens_exact`` says which counts are exact.
+
+    Example: calculator_tables(text="Olá, mundo!", output_tokens=0, requests_per_day=1) -> the 2024-05 rows,
+             then the 2026-11-26 rows, each costed with its own tokenizer
+    """
+    return _stack(
+        [
+            calculator_table(
+                load_snapshot(s),
+                text=text,
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+                requests_per_day=requests_per_day,
+                brl_per_usd=brl_per_usd,
+            )
+            for s in _snapshot_ids(snapshots)
+        ]
+    )
+
+
 def review_costs_by_snapshot(
     snapshots: list[str] | None = None,
     *,
@@ -160,9 +216,8 @@ def review_costs_by_snapshot(
     Example: review_costs_by_snapshot(["2024-05"]) -> Claude 3 Opus: median 0.12 USD,
              cheapest_provider "Amazon Bedrock, Anthropic"
     """
-    ids = [m["id"] for m in list_snapshots()] if snapshots is None else list(snapshots)
     frames = []
-    for snap in ids:
+    for snap in _snapshot_ids(snapshots):
         df = load_snapshot(snap)
         costs = cost_table(df, input_tokens=input_tokens, output_tokens=output_tokens)
         costs = costs[[tier_applies(p, input_tokens) for p in costs["provider"]]]

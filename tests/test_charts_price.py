@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from vega_eval import vega_eval
 
-from calculators import Price, load_snapshot, monthly_cost_usd, request_cost_usd
+from calculators import Price, list_snapshots, load_snapshot, monthly_cost_usd, request_cost_usd
 from calculators.charts import price
 from calculators.choose import tier_applies
-from calculators.costs import calculator_table, review_costs_by_snapshot
+from calculators.costs import calculator_table, calculator_tables, load_snapshots, review_costs_by_snapshot
 from calculators.fx import usd_to_brl
 
 
@@ -202,6 +202,63 @@ def test_review_history_chart_validates_with_several_snapshots(df):
     assert isinstance(price.review_history_chart(history.iloc[:0]), alt.Chart)
 
 
+def _filters(spec) -> list[str]:
+    found = [t["filter"] for t in spec.get("transform", []) if "filter" in t]
+    return found + [t["filter"] for layer in spec.get("layer", []) for t in layer.get("transform", []) if "filter" in t]
+
+
+@pytest.fixture(scope="module")
+def all_costs(article_text):
+    """The article costed in every snapshot, each row with its own tokenizer (what the chapter's chart embeds)."""
+    return calculator_tables(text=article_text, output_tokens=1_000, requests_per_day=1)
+
+
+def test_text_cost_chart_snapshot_menu(all_costs, article_text):
+    ids = [m["id"] for m in list_snapshots()]
+    assert len(ids) >= 2
+    spec = price.text_cost_chart(all_costs, snapshot="2024-05").to_dict()
+    params = {p["name"]: p for p in spec["params"]}
+    assert set(params) == {"output_tokens", "snapshot"}
+    assert params["snapshot"]["value"] == "2024-05"
+    assert params["snapshot"]["bind"]["input"] == "select"
+    assert params["snapshot"]["bind"]["options"] == ids
+    assert price.SNAPSHOT_FILTER_EXPR in _filters(spec)
+    title = spec["title"]["text"]["expr"]  # the caption follows the menu
+    for meta in list_snapshots():
+        assert f"dados: snapshot {meta['id']} (até {meta['as_of']})" in title
+    data = pd.DataFrame(next(iter(spec["datasets"].values())))
+    assert list(dict.fromkeys(data["snapshot"])) == ids  # every snapshot's rows are embedded
+    for snap in ids:
+        own = calculator_table(load_snapshot(snap), text=article_text, output_tokens=1_000, requests_per_day=1)
+        rows = data[data["snapshot"] == snap].set_index("row_label")
+        assert len(rows) == len(own)
+        for ref in own.to_dict("records"):
+            row = rows.loc[f"{ref['model']} · {ref['provider']}"]
+            assert row["input_tokens"] == ref["input_tokens"]  # counted with the row's own tokenizer
+            assert ("tokens estimados" in row["note_pt"]) == (not ref["input_tokens_exact"])
+    tokenizers = all_costs.groupby("snapshot")["tokenizer"].agg(set)
+    assert tokenizers[ids[-1]] - tokenizers["2024-05"]  # the latest uses other tokenizers: the check above bites
+    with pytest.raises(ValueError, match="not in the data"):
+        price.text_cost_chart(all_costs, snapshot="1999-01")
+
+
+def test_one_snapshot_has_no_menu(df):
+    spec = price.workload_chart(df).to_dict()
+    assert "snapshot" not in {p["name"] for p in spec["params"]}
+    assert price.SNAPSHOT_FILTER_EXPR not in _filters(spec)
+    assert spec["title"]["subtitle"][0] == "dados: snapshot 2024-05 (até 2024-05-21)"
+
+
+def test_workload_chart_snapshot_menu():
+    frames = load_snapshots()
+    spec = price.workload_chart(frames, snapshot=frames.attrs["snapshots"][-1]).to_dict()
+    params = {p["name"]: p for p in spec["params"]}
+    assert params["snapshot"]["value"] == frames.attrs["snapshots"][-1]
+    assert params["snapshot"]["bind"]["options"] == frames.attrs["snapshots"]
+    assert price.SNAPSHOT_FILTER_EXPR in _filters(spec)
+    assert price.TIER_APPLIES_EXPR in _filters(spec)
+
+
 def test_pt_number_expression_shape():
     expr = price.pt_number_expr("datum.v", 5)
     assert "format(datum.v, ',.5f')" in expr
@@ -272,3 +329,49 @@ def test_workload_labels_rate_and_tiers_in_vega(df, run_vega):
     assert "Google (prompt >128K)" in long_providers and "Google (prompt ≤128K)" not in long_providers
     octo = next(r for r in every if r["row_label"] == "Llama 3 70B · OctoAI")
     assert octo["month_label"] == "sem dado" and octo["monthly_cost_usd"] is None
+
+
+def test_snapshot_menu_in_vega(all_costs, run_vega):
+    """Each choice of the menu draws that snapshot's rows only, at the cost Python computes for them."""
+    from vega_eval import rows_with
+
+    from calculators.charts.base import usd_pt
+
+    ids = list(dict.fromkeys(all_costs["snapshot"]))
+    spec = price.text_cost_chart(all_costs).to_dict()
+    runs = run_vega(spec, [{}] + [{"snapshot": snap, "output_tokens": 2_350} for snap in ids])
+    default = {r["snapshot"] for r in rows_with(runs[0], "cost_label", "row_label")}
+    assert default == {ids[0]}  # the first snapshot unless told otherwise
+    for snap, run in zip(ids, runs[1:], strict=True):
+        rows = rows_with(run, "cost_label", "row_label")
+        own = all_costs[all_costs["snapshot"] == snap]
+        assert {r["snapshot"] for r in rows} == {snap} and len(rows) == len(own)
+        by_label = own.assign(row_label=own["model"] + " · " + own["provider"]).set_index("row_label")
+        for row in rows:
+            ref = by_label.loc[row["row_label"]]
+            if pd.isna(ref["input_usd_per_mtok"]):
+                assert row["cost_label"] == "sem dado"
+                continue
+            python = request_cost_usd(_price(ref), input_tokens=int(ref["input_tokens"]), output_tokens=2_350)
+            assert row["cost_label"].startswith(usd_pt(python, price.COST_DECIMALS)), (snap, row["row_label"])
+            assert ("tokens estimados" in row["cost_label"]) == (not ref["input_tokens_exact"])
+
+
+def test_workload_snapshot_menu_in_vega(run_vega):
+    from vega_eval import rows_with
+
+    from calculators.charts.base import usd_pt
+
+    frames = load_snapshots()
+    latest = frames.attrs["snapshots"][-1]
+    spec = price.workload_chart(frames).to_dict()
+    (first, last) = run_vega(spec, [{}, {"snapshot": latest}])
+    old = frames[frames["snapshot"] == frames.attrs["snapshots"][0]]
+    new = frames[frames["snapshot"] == latest]
+    assert len(rows_with(first, "month_label", "row_label")) == old["model"].nunique()
+    shown = rows_with(last, "month_label", "row_label", "monthly_cost_usd")
+    assert len(shown) == new["model"].nunique()  # one row per model of that snapshot: its cheapest provider
+    for row in shown:
+        ref = new[(new["model"] == row["model"]) & (new["provider"] == row["provider"])].iloc[0]
+        month = monthly_cost_usd(_price(ref), requests_per_day=1_000, input_tokens=3_000, output_tokens=1_000)
+        assert row["month_label"].startswith(usd_pt(month, 2)), row["row_label"]

@@ -8,11 +8,13 @@ import pandas as pd
 import pytest
 
 import calculators.data as data_module
-from calculators import cost_table, load_snapshot, monthly_cost_usd, request_cost_usd
+from calculators import cost_table, list_snapshots, load_snapshot, monthly_cost_usd, request_cost_usd
 from calculators.claims import review_costs_usd
 from calculators.costs import (
     article_text,
     calculator_table,
+    calculator_tables,
+    load_snapshots,
     review_cost_matrix,
     review_costs_by_snapshot,
     row_price,
@@ -138,3 +140,28 @@ def test_creator_extremes():
     # A creator whose models all lost their prices has no row (not a row of zeros).
     unpriced = history.assign(median_cost_usd=history["median_cost_usd"].where(history["creator"] != "Mistral"))
     assert "Mistral" not in set(creator_extremes(unpriced)["creator"])
+
+
+def test_every_snapshot_stacked():
+    ids = [m["id"] for m in list_snapshots()]
+    frames = load_snapshots()
+    assert frames.attrs["snapshots"] == ids
+    assert list(dict.fromkeys(frames["snapshot"])) == ids
+    for meta in list_snapshots():
+        one = frames[frames["snapshot"] == meta["id"]]
+        assert len(one) == len(load_snapshot(meta["id"]))
+        assert set(one["as_of"]) == {meta["as_of"]}
+    assert load_snapshots([]).empty
+
+
+def test_calculator_tables_cost_each_snapshot_with_its_tokenizers():
+    text = article_text()
+    stacked = calculator_tables(text=text, output_tokens=500, requests_per_day=10, brl_per_usd=5.0)
+    for snap in stacked.attrs["snapshots"]:
+        own = calculator_table(load_snapshot(snap), text=text, output_tokens=500, requests_per_day=10, brl_per_usd=5.0)
+        got = stacked[stacked["snapshot"] == snap].drop(columns=["snapshot", "as_of"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, own, check_dtype=False)
+        for row in got.to_dict("records"):
+            assert row["input_tokens"] == count_tokens(text, row["tokenizer"])
+    latest = stacked[stacked["snapshot"] == stacked.attrs["snapshots"][-1]]
+    assert not latest.loc[latest["tokenizer"] == "o200k_estimate", "input_tokens_exact"].any()  # estimates stay marked

@@ -1,5 +1,6 @@
 """The price calculator widget: set the controls' values, check the recomputed view."""
 
+import json
 import math
 import time
 
@@ -107,3 +108,25 @@ def test_switching_snapshot_reloads_prices_and_rate(tmp_path, monkeypatch):
     assert calc.usd_brl.value == 0  # no sourced rate near 2026-11-20: the reader types one
     assert "digite" in calc.rate_note.value
     assert calc.view["monthly_cost_brl"].isna().all()
+
+
+def test_switching_to_the_latest_snapshot():
+    """The real latest snapshot: other models, other tokenizers (estimates marked), its own caption."""
+    from calculators import list_snapshots
+
+    latest = list_snapshots()[-1]
+    calc = PriceCalculator(text="Olá, mundo! Quanto custa este texto?")
+    calc.output_tokens.value = 700
+    calc.snapshot.value = latest["id"]
+    expected = calculator_table(
+        load_snapshot(latest["id"]), text=calc.text.value, output_tokens=700, requests_per_day=1_000, brl_per_usd=None
+    )
+    assert calc.view.attrs["snapshot"] == latest["id"]
+    assert calc.view[["model", "provider", "input_tokens", "cost_usd"]].equals(
+        expected[["model", "provider", "input_tokens", "cost_usd"]]
+    )
+    assert set(calc.token_counts["tokenizer"]) == set(load_snapshot(latest["id"])["tokenizer"])
+    assert f"snapshot {latest['id']}" in calc.summary.value
+    assert f"snapshot {latest['id']}" in json.dumps(calc.chart.to_dict()["title"], ensure_ascii=False)
+    calc.snapshot.value = "2024-05"
+    assert calc.view.attrs["snapshot"] == "2024-05" and "Claude 3 Opus" in set(calc.view["model"])

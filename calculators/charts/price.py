@@ -3,10 +3,15 @@
 The sliders are Vega-Lite params; the formulas they feed are the module-level strings below, and
 ``tests/test_charts_price.py`` pins each one to its Python twin in ``calculators.pricing`` / ``calculators.fx``.
 A missing price shows as "sem dado" (never as 0); estimated prices and token counts are labelled as estimates.
+
+Given the rows of several snapshots (``costs.calculator_tables`` / ``costs.load_snapshots``: a ``snapshot`` column),
+a chart gets a ``snapshot`` menu: the data embeds every snapshot's rows, the chart shows the chosen one's, and its
+title names the snapshot shown.
 """
 
 from __future__ import annotations
 
+import json
 import math
 
 import altair as alt
@@ -23,6 +28,10 @@ REQUESTS_PER_DAY_PARAM = "requests_per_day"
 WORKLOAD_INPUT_PARAM = "workload_input_tokens"
 WORKLOAD_OUTPUT_PARAM = "workload_output_tokens"
 USD_BRL_PARAM = "usd_brl"
+SNAPSHOT_PARAM = "snapshot"
+
+# With several snapshots in the data, only the menu's snapshot is drawn.
+SNAPSHOT_FILTER_EXPR = f"datum.snapshot === {SNAPSHOT_PARAM}"
 
 # One request: the row's own input tokens (the text counted with its tokenizer) + the slider's output tokens.
 # Twin: pricing.request_cost_usd(price, input_tokens=..., output_tokens=...).
@@ -89,11 +98,19 @@ def _note_pt(tokens_exact: bool, price_estimate: bool) -> str:
     return "; ".join(notes)
 
 
+def _caption(snapshot: str, as_of: str) -> str:
+    frame = pd.DataFrame()
+    frame.attrs.update(snapshot=snapshot, as_of=as_of)
+    return snapshot_caption(frame)
+
+
 def chart_rows(costs: pd.DataFrame) -> pd.DataFrame:
     """The columns the browser needs, one row per (model, provider), with the labels the charts show.
 
     ``costs`` is a ``load_snapshot`` frame, optionally with ``input_tokens`` / ``input_tokens_exact`` (as
-    ``pricing.cost_table`` adds them). Missing prices stay missing.
+    ``pricing.cost_table`` adds them), or several snapshots' stacked (``costs.load_snapshots``,
+    ``costs.calculator_tables``). Each row keeps its ``snapshot`` and ``as_of`` (from the frame's ``attrs`` when
+    it holds one snapshot) and the ``snapshot_caption`` to show with it. Missing prices stay missing.
     """
     out = pd.DataFrame(
         {
@@ -115,11 +132,61 @@ def chart_rows(costs: pd.DataFrame) -> pd.DataFrame:
     out["row_label"] = out["model"] + " · " + out["provider"]
     out["note_pt"] = [_note_pt(e, p) for e, p in zip(out["tokens_exact"], out["price_estimate"], strict=True)]
     out["kind_pt"] = [ESTIMATE_PT if n else LISTED_PT for n in out["note_pt"]]
-    return out.reset_index(drop=True)
+    if "snapshot" in costs:
+        out["snapshot"] = costs["snapshot"].astype(str).to_numpy()
+        out["as_of"] = costs["as_of"].astype(str).to_numpy()
+    else:
+        out["snapshot"] = costs.attrs.get("snapshot", "?")
+        out["as_of"] = costs.attrs.get("as_of", "?")
+        out.attrs.update(snapshot=costs.attrs.get("snapshot", "?"), as_of=costs.attrs.get("as_of", "?"))
+    out["snapshot_caption"] = [_caption(snap, as_of) for snap, as_of in zip(out["snapshot"], out["as_of"], strict=True)]
+    return out.reset_index(drop=True)  # keeps attrs
 
 
-def _title(text: str, df: pd.DataFrame, *lines: str) -> alt.TitleParams:
-    return alt.TitleParams(text, subtitle=[snapshot_caption(df), *lines], anchor="start")
+def _js(text: str) -> str:
+    """A Vega expression string literal (JSON's double-quoted strings are valid there)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def snapshot_menu(rows: pd.DataFrame, snapshot: str | None = None) -> tuple[list, list[str], str | alt.ExprRef]:
+    """What a chart needs to switch snapshots: (params, filters, caption), from ``chart_rows`` rows.
+
+    With one snapshot in ``rows``: no param, no filter, and its caption as plain text. With several: a menu
+    param ``snapshot`` listing them in the rows' order (``snapshot`` or the first is selected), the filter
+    ``SNAPSHOT_FILTER_EXPR``, and the caption as an expression on the menu, so the title follows it.
+    """
+    captions = dict(zip(rows["snapshot"], rows["snapshot_caption"], strict=True))
+    ids = list(captions)
+    if len(ids) <= 1:
+        return [], [], next(iter(captions.values()), snapshot_caption(rows))
+    chosen = ids[0] if snapshot is None else snapshot
+    if chosen not in captions:
+        raise ValueError(f"snapshot {chosen!r} is not in the data ({', '.join(ids)})")
+    labels = [captions[i].removeprefix("dados: snapshot ") for i in ids]
+    param = alt.param(
+        name=SNAPSHOT_PARAM,
+        value=chosen,
+        bind=alt.binding_select(options=ids, labels=labels, name="snapshot dos dados "),
+    )
+    caption = _js("")
+    for snap in reversed(ids):
+        caption = f"{SNAPSHOT_PARAM} === {_js(snap)} ? {_js(captions[snap])} : {caption}"
+    return [param], [SNAPSHOT_FILTER_EXPR], alt.ExprRef(caption)
+
+
+def _title(text: str, caption: str | alt.ExprRef, *lines: str) -> alt.TitleParams:
+    """The title, then the snapshot caption, then ``lines``. A caption that follows a menu (an expression) goes in
+    the title's second line: Vega-Lite takes expressions for a title's text but not for its subtitle."""
+    if isinstance(caption, alt.ExprRef):
+        text = alt.ExprRef(f"[{_js(text)}, {caption.expr}]")
+        return alt.TitleParams(text, subtitle=list(lines), anchor="start")
+    return alt.TitleParams(text, subtitle=[caption, *lines], anchor="start")
+
+
+def _filtered(chart: alt.Chart, filters: list[str]) -> alt.Chart:
+    for expr in filters:
+        chart = chart.transform_filter(expr)
+    return chart
 
 
 _KIND_COLORS = alt.Scale(domain=[LISTED_PT, ESTIMATE_PT], range=["#1f77b4", "#ff7f0e"])
@@ -150,6 +217,7 @@ def text_cost_chart(
     output_tokens: int = 1_000,
     max_output_tokens: int = 10_000,
     step: int = 50,
+    snapshot: str | None = None,
     title: str = "Quanto custa um pedido com este texto",
 ) -> alt.LayerChart:
     """Cost of one request per (model, provider): the text's tokens in + the slider's ``output_tokens`` out.
@@ -159,15 +227,19 @@ def text_cost_chart(
     do not apply to the text's length). The slider's param is named ``output_tokens``; the browser computes
     ``COST_USD_EXPR``. Each row's label reads "US$ 0,13893" or "sem dado", with "(tokens estimados)" or
     "(preço estimado)" where that is so.
+
+    With several snapshots' rows (``costs.calculator_tables(text=...)``), a ``snapshot`` menu picks the one
+    shown (``snapshot``, default the first); the title says which (``snapshot_menu``).
     """
     rows = chart_rows(costs)
+    menu, filters, caption = snapshot_menu(rows, snapshot)
     slider = alt.param(
         name=OUTPUT_TOKENS_PARAM,
         value=output_tokens,
         bind=alt.binding_range(min=0, max=max_output_tokens, step=step, name="tokens de saída "),
     )
     base = (
-        alt.Chart(rows)
+        _filtered(alt.Chart(rows), filters)
         .transform_calculate(cost_usd=f"{PRICED_EXPR} ? {COST_USD_EXPR} : null")
         .transform_calculate(
             cost_label=money_label_expr("datum.cost_usd", COST_DECIMALS)
@@ -190,11 +262,11 @@ def text_cost_chart(
     )
     return (
         alt.layer(bars, labels)
-        .add_params(slider)
+        .add_params(slider, *menu)
         .properties(
             width=CHART_WIDTH,
             height=alt.Step(16),
-            title=_title(title, costs, "arraste o controle de tokens de saída: o custo é recalculado aqui mesmo"),
+            title=_title(title, caption, "arraste o controle de tokens de saída: o custo é recalculado aqui mesmo"),
             usermeta=_SVG,
         )
     )
@@ -208,6 +280,7 @@ def workload_chart(
     output_tokens: int = 1_000,
     brl_per_usd: float | None = None,
     rate_note: str = "",
+    snapshot: str | None = None,
     title: str = "Quanto custa um mês de pedidos",
 ) -> alt.LayerChart:
     """Monthly cost of ``requests_per_day`` identical requests, per model, on its cheapest provider (or on all).
@@ -216,8 +289,12 @@ def workload_chart(
     ``usd_brl`` (reais per dollar, empty when ``brl_per_usd`` is None: then only dollars show); a checkbox
     to show every provider instead of the cheapest of each model. Formulas: ``MONTHLY_COST_USD_EXPR``,
     ``MONTHLY_COST_BRL_EXPR``. ``rate_note`` says where the default rate comes from.
+
+    With several snapshots' rows (``costs.load_snapshots()``), a ``snapshot`` menu picks the one shown
+    (``snapshot``, default the first), as in ``text_cost_chart``.
     """
     rows = chart_rows(df).drop(columns=["tokens_exact"], errors="ignore")
+    menu, filters, caption = snapshot_menu(rows, snapshot)
     rows["note_pt"] = ["preço estimado" if p else "" for p in rows["price_estimate"]]
     rows["kind_pt"] = ["preço estimado" if p else "preço de tabela" for p in rows["price_estimate"]]
     # On a tie, the model's own creator first (Claude 3 Opus: Anthropic, not Amazon Bedrock at the same price).
@@ -252,7 +329,7 @@ def workload_chart(
     ]
     brl_label = money_label_expr("datum.monthly_cost_brl", MONTHLY_DECIMALS, "R$")
     base = (
-        alt.Chart(rows)
+        _filtered(alt.Chart(rows), filters)
         .transform_filter(TIER_APPLIES_EXPR)
         .transform_calculate(monthly_cost_usd=f"{PRICED_EXPR} ? {MONTHLY_COST_USD_EXPR} : null")
         .transform_calculate(
@@ -261,7 +338,7 @@ def workload_chart(
         )
         .transform_window(
             rank="row_number()",
-            groupby=["model"],
+            groupby=["snapshot", "model"],
             sort=[alt.SortField("sort_key", order="ascending"), alt.SortField("tie_break", order="ascending")],
         )
         .transform_filter("all_providers || datum.rank == 1")
@@ -292,8 +369,8 @@ def workload_chart(
         lines.append(rate_note)
     return (
         alt.layer(bars, labels)
-        .add_params(*params)
-        .properties(width=CHART_WIDTH, height=alt.Step(16), title=_title(title, df, *lines), usermeta=_SVG)
+        .add_params(*params, *menu)
+        .properties(width=CHART_WIDTH, height=alt.Step(16), title=_title(title, caption, *lines), usermeta=_SVG)
     )
 
 
