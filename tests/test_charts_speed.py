@@ -417,3 +417,101 @@ def test_real_vega_model_menu(df, run_vega):
     (result,) = run_vega(spec, [{"model_menu": "Llama 3 70B"}])
     rows = rows_with(result, "e2e_s", "e2e_text")
     assert {r["model"] for r in rows} == {"Llama 3 70B"} and len(rows) == 9
+
+
+# -- your own measurements beside the published ones -------------------------------------------------------------
+
+
+def _report(model: str, host: str, dataset_model: str | None, ttft_s: float, speed: float):
+    from calculators.bench import BenchReport, RunResult
+
+    runs = [RunResult(True, ttft_s, speed, ttft_s + 500 / speed, 500) for _ in range(3)]
+    return BenchReport(model, host, runs, "llama3", dataset_model)
+
+
+@pytest.fixture
+def saved(tmp_path):
+    """A measurements file as ``bench --save`` writes it: Groq by host, OpenAI by --provider, a local model."""
+    from calculators.measurements import load_measurements, save_measurement
+
+    path = tmp_path / "measurements.csv"
+    save_measurement(_report("llama3-70b-8192", "api.groq.com", "Llama 3 70B", 0.4, 250.0), path=path)
+    save_measurement(_report("gpt-4o", "api.openai.com", "GPT-4o", 0.5, 90.0), provider="OpenAI", path=path)
+    save_measurement(_report("llama3", "127.0.0.1:11434", None, 0.1, 40.0), path=path)
+    return load_measurements(path)
+
+
+def test_no_measurements_says_so(df, tmp_path):
+    from calculators.charts.speed import NO_MEASUREMENTS_PT, measured_speed_chart, measured_vs_published
+    from calculators.measurements import load_measurements
+
+    empty = load_measurements(tmp_path / "none.csv")  # the build's case: no file
+    assert empty.empty
+    assert measured_vs_published(df, empty).empty
+    spec = measured_speed_chart(df, empty).to_dict()
+    assert dataset_rows(spec) == [{"message": NO_MEASUREMENTS_PT}]
+    assert spec["mark"]["type"] == "text" and "vconcat" not in spec  # a message, not empty axes
+    assert "nenhuma medição salva ainda" in NO_MEASUREMENTS_PT.lower() and "--save" in NO_MEASUREMENTS_PT
+
+
+def test_measured_vs_published_table(df, saved):
+    from calculators.charts.speed import MEASURED_PT, measured_vs_published
+
+    table = measured_vs_published(df, saved)
+    assert len(table) == 3 * 2 * 2  # 3 (model, provider) x 2 metrics x published/measured
+    by = table.set_index(["label", "metric", "origin"])
+    published = "publicado: snapshot 2024-05 (até 2024-05-21)"
+    groq = ("Llama 3 70B · Groq", "output_tokens_per_s")  # the host api.groq.com found the snapshot's Groq
+    assert by.loc[(*groq, published), "value"] == 303
+    assert by.loc[(*groq, MEASURED_PT), "value"] == 250
+    assert by.loc[(*groq, MEASURED_PT), "endpoint"] == "api.groq.com"
+    assert by.loc[(*groq, MEASURED_PT), "as_of"] == saved["as_of"].iloc[0]
+    assert by.loc[("Llama 3 70B · Groq", "ttft_s", published), "value_text"] == "0,25 s"
+    gpt4o_ttft = by.loc[("GPT-4o · OpenAI", "ttft_s", published)]
+    assert math.isnan(gpt4o_ttft["value"]) and gpt4o_ttft["value_text"] == "sem dado"  # missing, not 0
+    local = by.loc[("llama3 · 127.0.0.1:11434", "output_tokens_per_s", published)]
+    assert math.isnan(local["value"]) and "não tem" in local["detail"]
+    assert by.loc[("llama3 · 127.0.0.1:11434", "output_tokens_per_s", MEASURED_PT), "value_text"] == "40 tokens/s"
+
+
+def test_the_latest_measurement_wins(df, tmp_path):
+    """The file is a log: several dates for the same figure; the chart shows the newest, and counts them."""
+    from calculators.charts.speed import MEASURED_PT, measured_vs_published
+    from calculators.measurements import load_measurements
+
+    path = tmp_path / "measurements.csv"
+    source = "python -m calculators bench, endpoint api.groq.com"
+    lines = ["model,provider,metric,value,as_of,confidence,source,note"]
+    for day, value in (("2025-03-02", 280), ("2025-01-10", 200), ("2025-02-01", 230)):
+        lines.append(f'Llama 3 70B,Groq,output_tokens_per_s,{value},{day},measured,"{source}",median of 5 runs')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = measured_vs_published(df, load_measurements(path))
+    mine = table[table["origin"] == MEASURED_PT].iloc[0]
+    assert (mine["value"], mine["as_of"]) == (280, "2025-03-02")
+    assert mine["detail"].startswith("3 medições salvas")
+    assert set(table["metric"]) == {"output_tokens_per_s"}  # no time to first token measured: no empty panel
+
+
+def test_match_published(df):
+    from calculators.charts.speed import match_published
+
+    table = latency_table(df, output_tokens=0)
+    assert match_published(table, "Llama 3 70B", "api.groq.com")["provider"] == "Groq"
+    assert match_published(table, "llama 3 70b", "groq")["provider"] == "Groq"
+    assert match_published(table, "Llama 3 70B", "api.together.xyz")["provider"] == "Together.ai"
+    assert match_published(table, "Llama 3 70B", "127.0.0.1:8000") is None
+    assert match_published(table, "Llama 9", "api.groq.com") is None
+
+
+def test_measured_chart_in_real_vega(df, saved, run_vega):
+    from calculators.charts.speed import measured_speed_chart
+
+    spec = measured_speed_chart(df, saved).to_dict()  # validates
+    fields = {t["field"] for panel in spec["vconcat"] for t in panel["layer"][0]["encoding"]["tooltip"]}
+    assert {"as_of", "endpoint", "origin", "value_text"} <= fields
+    (result,) = run_vega(spec, [{}], svg=True)
+    svg = result["svg"]
+    assert ">303 tokens/s</text>" in svg and ">250 tokens/s</text>" in svg
+    assert ">0,40 s</text>" in svg  # your time to first token, with the decimal comma
+    assert ">sem dado</text>" in svg  # GPT-4o's published time to first token, and the local model's
+    assert "medido por você" in svg and "publicado: snapshot 2024-05" in svg

@@ -8,6 +8,9 @@ missing time to first token would silently count as zero).
 
 from __future__ import annotations
 
+import math
+import re
+
 import altair as alt
 import pandas as pd
 
@@ -243,4 +246,180 @@ def response_time_chart(
             width=260,
         )
     )
+    return pt_br(chart)
+
+
+# --- your own measurements beside the published figures -----------------------------------------------------------
+MEASURED_PT = "medido por você"
+MEASURE_COMMAND = "python -m calculators bench --base-url URL --model MODELO --save"
+NO_MEASUREMENTS_PT = f"Nenhuma medição salva ainda: rode\n{MEASURE_COMMAND}\ne rode esta célula de novo."
+MEASURED_METRICS_PT = {
+    "output_tokens_per_s": ("tokens de saída por segundo (mediana)", 0, " tokens/s"),
+    "ttft_s": ("tempo até o primeiro token (s, mediana)", 2, " s"),
+}
+_ENDPOINT = re.compile(r"\bendpoint (\S+)")
+_GENERIC_WORDS = {"prompt", "global", "cloud", "service", "services", "inference", "https", "http"}
+
+
+def endpoint_host(source: str) -> str:
+    """The endpoint's host that ``bench --save`` wrote in a measurement's source, or "sem dado".
+
+    Example: endpoint_host("python -m calculators bench, endpoint api.groq.com") -> 'api.groq.com'
+    """
+    match = _ENDPOINT.search(source or "")
+    return match.group(1).rstrip(",;") if match else MISSING_PT
+
+
+def _text(value, missing: str = MISSING_PT) -> str:
+    return missing if value is None or (isinstance(value, float) and math.isnan(value)) or value == "" else str(value)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(text).lower())
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.split(r"[^a-z0-9]+", str(text).lower()) if len(w) >= 4} - _GENERIC_WORDS
+
+
+def match_published(table: pd.DataFrame, model: str, provider: str) -> pd.Series | None:
+    """The row of ``table`` (one per (model, provider), e.g. ``latency_table``) that a measurement refers to.
+
+    The model must be the same name (ignoring case and punctuation). The provider is the same name, or, since
+    ``bench --save`` records the endpoint's host when no ``--provider`` is given, the only provider of that model
+    whose name shares a word with the host ("Groq" for ``api.groq.com``). None when nothing (or more than one
+    provider) fits.
+
+    Example: match_published(latency_table(df, output_tokens=0), "Llama 3 70B", "api.groq.com") -> the Groq row
+    """
+    rows = table[table["model"].map(_norm) == _norm(model)]
+    same = rows[rows["provider"].map(_norm) == _norm(provider)]
+    if len(same) == 1:
+        return same.iloc[0]
+    labels = _words(provider.replace(".", " "))
+    hits = rows[[bool(_words(p) & labels) for p in rows["provider"]]]
+    return hits.iloc[0] if len(hits) == 1 else None
+
+
+def measured_vs_published(df: pd.DataFrame, measurements: pd.DataFrame) -> pd.DataFrame:
+    """Your latest measurement of each (model, provider, metric) beside the snapshot's published figure.
+
+    ``measurements`` is ``measurements.load_measurements()``; ``df`` a ``load_snapshot`` frame. Two rows per
+    measured (model, provider, metric): ``origin`` "publicado: snapshot ..." and "medido por você". A published
+    figure the snapshot lacks (another model, another provider, no time to first token) stays missing and
+    reads "sem dado"; the published speed may be the model's median across providers (``detail`` says so).
+    """
+    columns = ["label", "metric", "metric_pt", "origin", "value", "value_text", "as_of", "endpoint", "detail"]
+    wanted = measurements[measurements["metric"].isin(list(MEASURED_METRICS_PT))]
+    if wanted.empty:
+        return pd.DataFrame(columns=columns)
+    table = latency_table(df, output_tokens=0)
+    published_pt = "publicado: " + snapshot_caption(df).removeprefix("dados: ")
+    wanted = wanted.assign(_order=range(len(wanted))).sort_values(["as_of", "_order"])
+    rows = []
+    for (model, provider, metric), group in wanted.groupby(["model", "provider", "metric"], sort=False):
+        last = group.iloc[-1]
+        title, decimals, unit = MEASURED_METRICS_PT[metric]
+        ref = match_published(table, model, provider)
+        if ref is None:
+            value, as_of, detail = math.nan, MISSING_PT, f"o snapshot não tem {model} em {provider}"
+        else:
+            figure = metric
+            basis = "deste provedor"
+            if metric == "output_tokens_per_s":
+                value = ref["speed_tokens_per_s"]
+                basis = SPEED_BASIS_PT.get(ref["speed_basis"], MISSING_PT)
+                if ref["speed_basis"] != "provider":
+                    figure = "model_output_tokens_per_s"
+            else:
+                value = ref[metric]
+            as_of = _text(ref[f"{figure}_as_of"])
+            detail = (
+                f"{basis}; fonte: {_text(ref[f'{figure}_source'])}"
+                if pd.notna(value)
+                else "o snapshot não tem este número"
+            )
+        label = f"{model} · {provider if ref is None else ref['provider']}"
+        base = {"label": label, "metric": metric, "metric_pt": title}
+        rows.append(
+            {
+                **base,
+                "origin": published_pt,
+                "value": value,
+                "value_text": number_pt(value, decimals, unit),
+                "as_of": as_of,
+                "endpoint": "—",
+                "detail": detail,
+            }
+        )
+        saved = "1 medição salva" if len(group) == 1 else f"{len(group)} medições salvas, esta é a mais recente"
+        note = _text(last["note"], "")
+        rows.append(
+            {
+                **base,
+                "origin": MEASURED_PT,
+                "value": float(last["value"]),
+                "value_text": number_pt(float(last["value"]), decimals, unit),
+                "as_of": last["as_of"],
+                "endpoint": endpoint_host(last["source"]),
+                "detail": f"{saved}; {note}" if note else saved,
+            }
+        )
+    out = pd.DataFrame(rows, columns=columns)
+    out["value"] = out["value"].astype("float64")
+    return out
+
+
+def measured_speed_chart(df: pd.DataFrame, measurements: pd.DataFrame) -> alt.VConcatChart | alt.Chart:
+    """Your measurements (``bench --save``) beside the published figures of ``df``'s snapshot.
+
+    Two panels, output tokens per second and time to first token: for each measured (model, provider), one bar
+    for the published figure and one for yours; the tooltip has the measurement's date and endpoint host. A
+    published figure the snapshot lacks reads "sem dado" (no bar), never 0. With no measurement, a chart that
+    says so and how to make one (``NO_MEASUREMENTS_PT``), instead of empty axes.
+    """
+    data = measured_vs_published(df, measurements)
+    title = alt.Title("A sua medição e a publicada", subtitle=snapshot_caption(df), anchor="start")
+    if data.empty:
+        message = pd.DataFrame({"message": [NO_MEASUREMENTS_PT]})
+        chart = (
+            alt.Chart(message)
+            .mark_text(align="left", baseline="top", fontSize=13, lineBreak="\n", lineHeight=18)
+            .encode(text="message:N", x=alt.value(0), y=alt.value(4))
+            .properties(width=460, height=60, title=title)
+        )
+        return pt_br(chart)
+    origins = list(dict.fromkeys(data["origin"]))
+    color = alt.Color(
+        "origin:N",
+        title=None,
+        scale=alt.Scale(domain=origins, range=["#9e9e9e", "#2a9d8f"][: len(origins)]),
+        legend=alt.Legend(orient="bottom", labelLimit=400),
+    )
+    tooltip = [
+        alt.Tooltip("label:N", title="modelo · provedor"),
+        alt.Tooltip("origin:N", title="origem"),
+        alt.Tooltip("value_text:N", title="valor"),
+        alt.Tooltip("as_of:N", title="data"),
+        alt.Tooltip("endpoint:N", title="endpoint"),
+        alt.Tooltip("detail:N", title="detalhe"),
+    ]
+    panels = []
+    for metric, (metric_title, _, _) in MEASURED_METRICS_PT.items():
+        part = data[data["metric"] == metric]
+        if part.empty:
+            continue
+        base = alt.Chart(part).encode(
+            y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=220)),
+            yOffset=alt.YOffset("origin:N", scale=alt.Scale(domain=origins)),
+            tooltip=tooltip,
+        )
+        bars = base.mark_bar().encode(x=alt.X("value:Q", title=metric_title), color=color)
+        labels = (
+            base.transform_calculate(label_x="isValid(datum.value) ? datum.value : 0")
+            .mark_text(align="left", dx=4, fontSize=11)
+            .encode(x="label_x:Q", text="value_text:N")
+        )
+        panels.append(alt.layer(bars, labels).properties(width=300, height=alt.Step(14)))
+    chart = alt.vconcat(*panels, title=title).resolve_scale(color="shared")
     return pt_br(chart)
