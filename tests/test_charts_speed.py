@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import ast
 import functools
-import json
 import math
-import os
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -205,51 +200,20 @@ def df():
 # params and the number format are then checked by the same code the reader's browser runs. Without node or the
 # staged files these tests are skipped (and say so); the Python evaluation above still pins the formulas.
 
-VENDOR = Path(__file__).resolve().parent.parent / "_build" / "_vendor" / "vendor"
-RUN_JS = r"""
-const fs = require('fs');
-const vega = require('vega');
-const vl = require(process.env.VL_PATH);
-const input = JSON.parse(fs.readFileSync(0, 'utf8'));
-(async () => {
-  const compiled = vl.compile(input.spec).spec;
-  const out = [];
-  for (const signals of input.runs) {
-    const view = new vega.View(vega.parse(compiled), {renderer: 'none'});
-    for (const [name, value] of Object.entries(signals)) view.signal(name, value);
-    await view.runAsync();
-    const data = {};
-    for (const d of compiled.data) data[d.name] = view.data(d.name);
-    out.push({data, svg: input.svg ? await view.toSVG() : null});
-    view.finalize();
-  }
-  process.stdout.write(JSON.stringify(out));
-})().catch(e => { console.error(String(e && e.stack || e)); process.exit(1); });
-"""
-
 
 @pytest.fixture(scope="session")
 def run_vega(tmp_path_factory):
     """``run_vega(spec, [signals, ...], svg=False)`` -> one ``{"data": {name: rows}, "svg": str}`` per run."""
-    node = shutil.which("node")
-    vega_js, vl_js = VENDOR / "vega" / "vega.min.js", VENDOR / "vega-lite" / "vega-lite.min.js"
-    if node is None or not vega_js.is_file() or not vl_js.is_file():
+    from vega_eval import vega_runner
+
+    run = vega_runner(tmp_path_factory.mktemp("vega"))
+    if run is None:
         pytest.skip("node or the vendored vega files are missing (run `make vendor`)")
-    root = tmp_path_factory.mktemp("vega")
-    (root / "node_modules" / "vega").mkdir(parents=True)
-    (root / "node_modules" / "vega" / "index.js").write_text(f"module.exports = require({json.dumps(str(vega_js))});")
-    (root / "run.js").write_text(RUN_JS)
-    env = dict(os.environ, NODE_PATH=str(root / "node_modules"), VL_PATH=str(vl_js))
 
-    def run(spec: dict, runs: list[dict], *, svg: bool = False) -> list[dict]:
-        payload = json.dumps({"spec": spec, "runs": runs, "svg": svg})
-        done = subprocess.run(
-            [node, str(root / "run.js")], input=payload, capture_output=True, text=True, env=env, timeout=120
-        )
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
+    def run_with_drawing(spec: dict, runs: list[dict], *, svg: bool = False) -> list[dict]:
+        return run(spec, runs, svg=True) if svg else [{"data": data, "svg": None} for data in run(spec, runs)]
 
-    return run
+    return run_with_drawing
 
 
 def rows_with(result: dict, *fields: str) -> list[dict]:

@@ -98,7 +98,7 @@ const input = JSON.parse(fs.readFileSync(0, 'utf8'));
     await view.runAsync();
     const data = {};
     for (const d of compiled.data) data[d.name] = view.data(d.name);
-    out.push(data);
+    out.push({data, svg: input.svg ? await view.toSVG() : null});
     view.finalize();
   }
   process.stdout.write(JSON.stringify(out));
@@ -107,8 +107,9 @@ const input = JSON.parse(fs.readFileSync(0, 'utf8'));
 
 
 def vega_runner(tmp_dir: Path):
-    """``run(spec, [signals, ...])`` -> each run's datasets, computed by the vendored Vega in node; None when node
-    or the vendored files (``make vendor``) are missing."""
+    """``run(spec, [signals, ...])`` -> each run's datasets, computed by the vendored Vega in node (with
+    ``svg=True``: each run's ``{"data": datasets, "svg": drawing}``); None when node or the vendored files
+    (``make vendor``) are missing."""
     node = shutil.which("node")
     vega_js, vl_js = VENDOR / "vega" / "vega.min.js", VENDOR / "vega-lite" / "vega-lite.min.js"
     if node is None or not vega_js.is_file() or not vl_js.is_file():
@@ -120,17 +121,18 @@ def vega_runner(tmp_dir: Path):
     (shim / "index.js").write_text(f"module.exports = require({json.dumps(str(vega_js))});", encoding="utf-8")
     env = dict(os.environ, VEGA_PATH=str(vega_js), VL_PATH=str(vl_js), NODE_PATH=str(tmp_dir / "node_modules"))
 
-    def run(spec: dict, runs: list[dict]) -> list[dict]:
+    def run(spec: dict, runs: list[dict], *, svg: bool = False) -> list[dict]:
         done = subprocess.run(
             [node, str(script)],
-            input=json.dumps({"spec": spec, "runs": runs}),
+            input=json.dumps({"spec": spec, "runs": runs, "svg": svg}),
             capture_output=True,
             text=True,
             env=env,
             timeout=120,
         )
         assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
+        results = json.loads(done.stdout)
+        return results if svg else [r["data"] for r in results]
 
     return run
 
