@@ -271,19 +271,10 @@ def bench(
 # Command line (registered by calculators.cli)
 
 
-def _positive_int(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not at least 1")
-    return value
-
-
 def register_cli(sub) -> None:
+    from .cli import whole_number  # calculators.cli imports this module to register the command
+
+    _positive_int = whole_number(1)
     p = sub.add_parser(
         "bench",
         help="measure time to first token and output speed of an OpenAI-compatible endpoint",

@@ -29,24 +29,30 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _number(value) -> float | None:
-    if value is None:
-        return None
-    try:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return None
-    except TypeError:
+    """A JSON-ready number: NaN (a missing figure) becomes None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return float(value)
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} is negative")
-    return value
+def whole_number(minimum: int = 0) -> Callable[[str], int]:
+    """An argparse type for a whole number of at least ``minimum``, with a one-line message otherwise."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"{text} is negative" if minimum == 0 else f"{text} is not at least {minimum}"
+            )
+        return value
+
+    return parse
+
+
+_non_negative_int = whole_number(0)
 
 
 def read_text_file(path: str) -> str:
