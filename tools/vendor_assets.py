@@ -132,6 +132,24 @@ def selected_members(tar: tarfile.TarFile, pkg: dict) -> list[tuple[tarfile.TarI
     return out
 
 
+def apply_replacements(pkg: dict, dest_rel: str, content: bytes) -> bytes:
+    """``content`` with the package's ``replace`` entries for ``dest_rel`` applied (each ``old`` exactly once).
+
+    A few browser builds import Node's modules by bare name (``import * as fs from 'fs'``), which a browser
+    cannot resolve without a bundler; ``tools/vendor.json`` swaps such lines for browser stand-ins. Each ``old``
+    must occur exactly once, so a new version that changed the line fails loudly instead of shipping unpatched.
+    """
+    for rep in pkg.get("replace", []):
+        if rep["file"] != dest_rel:
+            continue
+        old, new = rep["old"].encode(), rep["new"].encode()
+        found = content.count(old)
+        if found != 1:
+            raise VendorError(f"{pkg['name']}@{pkg['version']}: {dest_rel} has {found} copies of {rep['old']!r}, not 1")
+        content = content.replace(old, new)
+    return content
+
+
 def stage(packages: list[dict], tarballs: dict[str, Path], out_dir: Path) -> int:
     """Copy the selected files into ``out_dir/vendor/<dest>/``; return how many files were written."""
     vendor = out_dir / "vendor"
@@ -152,8 +170,11 @@ def stage(packages: list[dict], tarballs: dict[str, Path], out_dir: Path) -> int
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 src = tar.extractfile(member)
                 assert src is not None
-                dest.write_bytes(src.read())
+                dest.write_bytes(apply_replacements(pkg, dest_rel, src.read()))
                 count += 1
+            unused = {r["file"] for r in pkg.get("replace", [])} - {rel for _, rel in members}
+            if unused:
+                raise VendorError(f"{pkg['name']}: replacements name files that are not staged: {sorted(unused)}")
     versions = {pkg["name"]: pkg["version"] for pkg in packages}
     (vendor / "versions.json").write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
     return count

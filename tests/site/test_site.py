@@ -131,6 +131,11 @@ def test_vendor_assets_are_published(site_dir):
         "vega-embed/vega-embed.min.js",
         "html-manager/embed.js",
         "mathjax/tex-mml-chtml.js",
+        "tiktoken/tiktoken_bg.wasm",
+        "sentencepiece/index.js",
     ):
         path = site_dir / "vendor" / relpath
         assert path.is_file() and path.stat().st_size > 10_000, f"missing or truncated: vendor/{relpath}"
+    # sentencepiece-js imports Node's fs and buffer by bare name; the staged copy has browser stand-ins instead.
+    head = (site_dir / "vendor" / "sentencepiece" / "index.js").read_text(encoding="utf-8")[:2000]
+    assert "from 'fs'" not in head and "from 'buffer'" not in head
