@@ -13,6 +13,9 @@
    the Colab launch button opens them from the ``llms101_colab_branch`` branch (the Pages workflow pushes them
    there), since Colab opens neither ``.md`` files nor arbitrary URLs.
 5. A shim so ipywidgets' labels (MathJax 2 API) typeset with MathJax 3 on pages that have both.
+6. The in-page calculator: ``calc/`` in the site holds its JavaScript (``site/calc/``) and the data it reads,
+   written from the Python package (``calculators.page.write_page_data``); a page with a
+   ``data-llms101-calculator`` element loads ``calc/calculator.js`` and its stylesheet.
 """
 
 from __future__ import annotations
@@ -204,6 +207,31 @@ MATHJAX2_SHIM = """document.addEventListener("DOMContentLoaded", function () {
 });"""
 
 
+CALCULATOR_MARK = "data-llms101-calculator"
+CALCULATOR_SOURCES = Path(__file__).resolve().parent.parent / "site" / "calc"
+
+
+def add_calculator_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Pages that hold an in-page calculator load its module and stylesheet (only those pages)."""
+    if CALCULATOR_MARK in (context.get("body") or ""):
+        app.add_js_file("../calc/calculator.js", type="module")
+        app.add_css_file("../calc/calculator.css")
+
+
+def write_calculator_assets(app: Sphinx, exception) -> None:
+    """``<site>/calc/``: the calculator's JavaScript and CSS, and the JSON and tokenizer files it reads."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from calculators.page import write_page_data
+
+    out = Path(app.outdir) / "calc"
+    sizes = write_page_data(out)
+    for source in sorted(CALCULATOR_SOURCES.iterdir()):
+        if source.suffix in {".js", ".css"}:
+            shutil.copyfile(source, out / source.name)
+    LOGGER.info(f"llms101: in-page calculator in {out} ({sum(sizes.values()) / 1e6:.1f} MB of data and tokenizers)")
+
+
 def setup(app: Sphinx) -> dict:
     app.add_js_file(None, body=MATHJAX2_SHIM, priority=1)
     app.add_config_value("llms101_colab_branch", "colab", "html")
@@ -212,6 +240,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", check_execution_key, priority=100)
     app.connect("env-get-outdated", outdated_when_key_changed)
     app.connect("html-page-context", rewrite_colab_button, priority=600)
+    app.connect("html-page-context", add_calculator_assets)
     app.connect("build-finished", drop_fontawesome_js)
+    app.connect("build-finished", write_calculator_assets)
     app.connect("build-finished", write_colab_notebooks)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,6 +5,7 @@ Contract (other tests code against it):
 - ``site_dir`` (session): ``Path`` of ``_build/html`` (``make test`` builds it first; ``LLMS101_SITE_DIR``
   points elsewhere). Fails with a clear message if the site is missing.
 - ``site_url`` (session): base URL, ending in ``/``, of an HTTP server on 127.0.0.1 serving ``site_dir``.
+- ``open_offline`` (session): ``with open_offline(width=390) as offline: ...`` opens such a page in any scope.
 - ``offline_page`` (function): an :class:`OfflinePage` with ``page`` (a Playwright ``Page`` in Debian's Chromium
   where every request to a host other than 127.0.0.1 is aborted), ``external_requests`` (the blocked URLs),
   ``failed_requests`` (URLs that failed, or answered 4xx/5xx), ``console_errors`` (console errors and uncaught
@@ -14,6 +15,7 @@ Contract (other tests code against it):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -149,9 +151,10 @@ def _chromium():
             browser.close()
 
 
-@pytest.fixture
-def offline_page(_chromium, site_url):
-    context = _chromium.new_context(viewport={"width": 1280, "height": 900}, locale="pt-BR", service_workers="block")
+@contextlib.contextmanager
+def open_offline_page(browser, *, width: int = 1280, height: int = 900):
+    """A new context and page in ``browser`` that can reach nothing but 127.0.0.1 (see :class:`OfflinePage`)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="pt-BR", service_workers="block")
     page = context.new_page()
     result = OfflinePage(page=page)
 
@@ -189,6 +192,18 @@ def offline_page(_chromium, site_url):
         yield result
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def open_offline(_chromium):
+    """``open_offline(width=..., height=...)``: a context manager giving an :class:`OfflinePage` (any scope)."""
+    return functools.partial(open_offline_page, _chromium)
+
+
+@pytest.fixture
+def offline_page(_chromium, site_url):
+    with open_offline_page(_chromium) as result:
+        yield result
 
 
 @pytest.fixture(scope="session")

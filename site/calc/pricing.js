@@ -1,0 +1,110 @@
+// The course's formulas, in the page. Each mirrors one Python function, in the same floating-point order, so the
+// page gives the same numbers; tests/site/test_calculator.py pins every one of them to Python in Chromium.
+// A missing figure is null and stays null: never 0.
+
+// calculators.pricing.tier_applies: whether a prompt of `inputTokens` is billed at this row's prices.
+export function tierApplies(row, inputTokens) {
+  const low = row.tier_min_input_tokens;
+  const high = row.tier_max_input_tokens;
+  return (inputTokens > low || low === 0) && (high === null || inputTokens <= high);
+}
+
+// calculators.pricing.cost_table's cost_usd (no cached input): (input * price_in + output * price_out) / 1M.
+export function requestCostUsd(row, { inputTokens, outputTokens, mtok }) {
+  if (inputTokens === null || row.input_usd_per_mtok === null || row.output_usd_per_mtok === null) return null;
+  return (inputTokens * row.input_usd_per_mtok + 0.0 + outputTokens * row.output_usd_per_mtok) / mtok;
+}
+
+// calculators.pricing.monthly_cost_usd: one request's cost * requests per day * days.
+export function monthlyCostUsd(costUsd, { requestsPerDay, daysPerMonth }) {
+  return costUsd === null ? null : costUsd * requestsPerDay * daysPerMonth;
+}
+
+// calculators.fx.usd_to_brl: no rate (or no amount) gives no result.
+export function usdToBrl(usd, brlPerUsd) {
+  return usd === null || brlPerUsd === null ? null : usd * brlPerUsd;
+}
+
+// calculators.latency.latency_table's e2e_s: time to first token + output tokens / tokens per second.
+export function e2eS(row, outputTokens) {
+  if (row.ttft_s === null || row.speed_tokens_per_s === null) return null;
+  return row.ttft_s + outputTokens / row.speed_tokens_per_s;
+}
+
+// calculators.catalogue.tier_price: the base price, or that of the highest tier whose start the request's input
+// tokens exceed (genai-prices' rule: crossing a threshold prices all tokens of that kind at the tier's price).
+export function tierPrice(base, tiers, inputTokens) {
+  for (let i = tiers.length - 1; i >= 0; i--) {
+    if (inputTokens > tiers[i][0]) return tiers[i][1];
+  }
+  return base;
+}
+
+// calculators.catalogue.catalogue_cost_usd.
+export function catalogueCostUsd(row, { inputTokens, outputTokens }) {
+  if (inputTokens === null) return null;
+  const input = tierPrice(row.input_usd_per_mtok, row.input_tiers, inputTokens);
+  const output = tierPrice(row.output_usd_per_mtok, row.output_tiers, inputTokens);
+  return (inputTokens * input + outputTokens * output) / 1_000_000 + row.request_usd;
+}
+
+// The cost rows of one snapshot, as `python -m calculators cost --file F --output-tokens N --json` gives them (a
+// long-prompt tier that does not apply to this prompt is left out), plus the month, the reais and the response
+// time. `counts` maps a tokenizer name to {count, exact} (count null when the page could not count it).
+export function costRows(snapshot, counts, { outputTokens, requestsPerDay, brlPerUsd, mtok, daysPerMonth }) {
+  const rows = [];
+  for (const row of snapshot.rows) {
+    const counted = counts[row.tokenizer] || { count: null, exact: false };
+    const inputTokens = counted.count;
+    if (inputTokens !== null && !tierApplies(row, inputTokens)) continue;
+    const costUsd = requestCostUsd(row, { inputTokens, outputTokens, mtok });
+    const monthly = monthlyCostUsd(costUsd, { requestsPerDay, daysPerMonth });
+    rows.push({
+      model: row.model,
+      provider: row.provider,
+      creator: row.creator,
+      tokenizer: row.tokenizer,
+      input_tokens: inputTokens,
+      input_tokens_exact: counted.exact && row.tokenizer_exact,
+      output_tokens: outputTokens,
+      cost_usd: costUsd,
+      price_estimate: row.price_estimate,
+      monthly_cost_usd: monthly,
+      cost_brl: usdToBrl(costUsd, brlPerUsd),
+      monthly_cost_brl: usdToBrl(monthly, brlPerUsd),
+      e2e_s: e2eS(row, outputTokens),
+      speed_basis: row.speed_basis,
+      tier_min_input_tokens: row.tier_min_input_tokens,
+      tier_max_input_tokens: row.tier_max_input_tokens,
+    });
+  }
+  return rows;
+}
+
+// The catalogue's rows for a text: every (model, provider) with its tokenizer's count and its cost.
+export function catalogueRows(catalogue, counts, { outputTokens, requestsPerDay, brlPerUsd, daysPerMonth }) {
+  return catalogue.rows.map((row) => {
+    const counted = counts[row.tokenizer] || { count: null, exact: false };
+    const costUsd = catalogueCostUsd(row, { inputTokens: counted.count, outputTokens });
+    const monthly = monthlyCostUsd(costUsd, { requestsPerDay, daysPerMonth });
+    const tier = counted.count === null ? null : tierPrice(null, row.input_tiers.map((t) => [t[0], t[0]]), counted.count);
+    return {
+      model: row.model,
+      model_id: row.model_id,
+      provider: row.provider,
+      provider_id: row.provider_id,
+      tokenizer: row.tokenizer,
+      input_tokens: counted.count,
+      input_tokens_exact: counted.exact && row.tokenizer_exact,
+      output_tokens: outputTokens,
+      cost_usd: costUsd,
+      applied_tier: tier,
+      monthly_cost_usd: monthly,
+      cost_brl: usdToBrl(costUsd, brlPerUsd),
+      monthly_cost_brl: usdToBrl(monthly, brlPerUsd),
+      other_charges: row.other_charges,
+      price_note: row.price_note,
+      deprecated: row.deprecated,
+    };
+  });
+}
