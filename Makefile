@@ -16,7 +16,7 @@ PORT     ?= 8000
 # Jupyter refuses to run as root without this (containers, CI machines).
 ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: all venv vendor chromium book book-strict test lint format serve lab bench bench-book clean
+.PHONY: all venv vendor chromium book book-strict test lint format serve lab bench bench-book bench-page clean
 
 all: book
 
@@ -89,6 +89,10 @@ bench: venv
 # Cold build with execution, rebuild with nothing changed, and the site's weight (builds in a temporary copy).
 bench-book: venv vendor
 	$(BIN)/python benchmarks/bench_book.py
+
+# The in-page calculator in Chromium: first-load weight, paste-to-rows time (article, 1 MB), all tokenizers' weight.
+bench-page: book chromium
+	$(BIN)/python benchmarks/bench_page.py
 
 clean:
 	rm -rf _build

@@ -19,7 +19,6 @@ import functools
 import gzip
 import http.server
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -32,8 +31,10 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 STRICT = ["-W", "-n", "--keep-going"]
-CHROMIUM = os.environ.get("LLMS101_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - tools/ is not a package
+
 IGNORE = shutil.ignore_patterns(
     ".git", ".venv", "_build", "__pycache__", ".pytest_cache", ".ruff_cache", "node_modules", "*.egg-info"
 )
@@ -82,7 +83,7 @@ def page_weights(site: Path) -> list[dict]:
     results = []
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
             for rel in pages:
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 loaded: dict[str, bytes] = {}

@@ -130,6 +130,17 @@ def test_stage_applies_each_replacement_exactly_once_or_fails(tmp_path):
     gone = {**rep, "old": "import { Buffer } from 'buffer';"}
     with pytest.raises(vendor_assets.VendorError, match="0 copies"):
         vendor_assets.stage([{**pkg, "replace": [gone]}], {"demo": tgz}, tmp_path / "out2")
+    # A regular expression empties a large literal the page never uses.
+    big = b'export const model_b64 = "QUJD/+==";\n'
+    tgz = _tarball(tmp_path / "demo-1.0.1.tgz", {"dist/index.js": big})
+    regex = {
+        "file": "index.js",
+        "regex": True,
+        "old": 'const model_b64 = "[A-Za-z0-9+/=]*";',
+        "new": 'const model_b64 = "";',
+    }
+    vendor_assets.stage([{**pkg, "replace": [regex]}], {"demo": tgz}, tmp_path / "out4")
+    assert (tmp_path / "out4" / "vendor" / "demo" / "index.js").read_bytes() == b'export const model_b64 = "";\n'
     with pytest.raises(vendor_assets.VendorError, match="not staged"):
         vendor_assets.stage([{**pkg, "replace": [{**rep, "file": "other.js"}]}], {"demo": tgz}, tmp_path / "out3")
 

@@ -21,6 +21,7 @@ import fnmatch
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -136,17 +137,20 @@ def apply_replacements(pkg: dict, dest_rel: str, content: bytes) -> bytes:
     """``content`` with the package's ``replace`` entries for ``dest_rel`` applied (each ``old`` exactly once).
 
     A few browser builds import Node's modules by bare name (``import * as fs from 'fs'``), which a browser
-    cannot resolve without a bundler; ``tools/vendor.json`` swaps such lines for browser stand-ins. Each ``old``
-    must occur exactly once, so a new version that changed the line fails loudly instead of shipping unpatched.
+    cannot resolve without a bundler; ``tools/vendor.json`` swaps such lines for browser stand-ins, or empties
+    data the page never uses. ``old`` is literal text, or a regular expression with ``"regex": true``; it must
+    occur exactly once, so a new version that changed the line fails loudly instead of shipping unpatched.
     """
     for rep in pkg.get("replace", []):
         if rep["file"] != dest_rel:
             continue
-        old, new = rep["old"].encode(), rep["new"].encode()
-        found = content.count(old)
+        pattern = re.compile(rep["old"].encode() if rep.get("regex") else re.escape(rep["old"].encode()))
+        found = len(pattern.findall(content))
         if found != 1:
-            raise VendorError(f"{pkg['name']}@{pkg['version']}: {dest_rel} has {found} copies of {rep['old']!r}, not 1")
-        content = content.replace(old, new)
+            shown = rep["old"] if len(rep["old"]) < 80 else rep["old"][:77] + "..."
+            raise VendorError(f"{pkg['name']}@{pkg['version']}: {dest_rel} has {found} copies of {shown!r}, not 1")
+        start, end = pattern.search(content).span()
+        content = content[:start] + rep["new"].encode() + content[end:]
     return content
 
 

@@ -20,6 +20,7 @@ import functools
 import http.server
 import os
 import shutil
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,17 +31,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SITE_DIR = ROOT / "_build" / "html"
 SCREENSHOT_DIR = ROOT / "_build" / "screenshots"
-CHROMIUM = Path(os.environ.get("LLMS101_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - tools/ is not a package
+
 ALLOWED_HOST = "127.0.0.1"
 
 
