@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from .data import DataError, list_snapshots, load_snapshot
 from .latency import latency_table
-from .pricing import cost_table
+from .pricing import check_time_utc, cost_table
 from .tokens import TOKENIZERS, count_tokens, encode, list_tokenizers
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -126,29 +126,37 @@ def cmd_tokens(args) -> int:
     return 0
 
 
+def _time_utc(text: str) -> str:
+    try:
+        check_time_utc(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return text
+
+
 def cmd_cost(args) -> int:
     df = load_snapshot(args.snapshot)
-    if args.input_tokens is not None:
-        table = cost_table(
-            df,
-            input_tokens=args.input_tokens,
-            output_tokens=args.output_tokens,
-            cached_input_tokens=args.cached_input_tokens,
-        )
-    else:
-        text = read_text_file(args.file)
-        try:
-            table = cost_table(
-                df, text=text, output_tokens=args.output_tokens, cached_input_tokens=args.cached_input_tokens
-            )
-        except ValueError as e:
-            raise UsageError(str(e)) from None
+    options = {
+        "output_tokens": args.output_tokens,
+        "cached_input_tokens": args.cached_input_tokens,
+        "at_utc": args.at,
+        "batch": args.batch,
+    }
+    try:
+        if args.input_tokens is not None:
+            table = cost_table(df, input_tokens=args.input_tokens, **options)
+        else:
+            table = cost_table(df, text=read_text_file(args.file), **options)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
     rows = [
         {
             "model": r.model,
             "provider": r.provider,
             "input_tokens": int(r.input_tokens),
             "output_tokens": int(r.output_tokens),
+            "tier_above_input_tokens": int(r.tier_above_input_tokens),
+            "price_condition": r.price_condition,
             "cost_usd": _number(r.cost_usd),
         }
         for r in table.itertuples()
@@ -158,7 +166,17 @@ def cmd_cost(args) -> int:
         print(json.dumps(rows, ensure_ascii=False))
     else:
         print(f"snapshot {df.attrs['snapshot']} (as of {df.attrs['as_of']}); 'missing' = no figure in the data")
-        _print_table(rows, ["model", "provider", "input_tokens", "output_tokens", "cost_usd"])
+        columns = ["model", "provider", "input_tokens", "output_tokens"]
+        shown = [dict(r) for r in rows]
+        if any(r["tier_above_input_tokens"] for r in rows):
+            columns.append("tier")
+            for r in shown:  # the price tier a long prompt pays: "> 200,000 tokens"
+                r["tier"] = f"> {r['tier_above_input_tokens']:,} tokens" if r["tier_above_input_tokens"] else "base"
+        if any(r["price_condition"] for r in rows):
+            columns.append("condition")
+            for r in shown:
+                r["condition"] = r["price_condition"] or "ordinary"
+        _print_table(shown, [*columns, "cost_usd"])
     return 0
 
 
@@ -225,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--file", help="a UTF-8 text file: its tokens, counted with each model's tokenizer")
     p.add_argument("--output-tokens", type=_non_negative_int, required=True)
     p.add_argument("--cached-input-tokens", type=_non_negative_int, default=0)
+    p.add_argument("--at", type=_time_utc, metavar="HH:MM", help="time of the request, UTC: applies time-of-day prices")
+    p.add_argument("--batch", action="store_true", help="the batch API's price (missing where the data has none)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_cost)
 

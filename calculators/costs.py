@@ -41,12 +41,17 @@ def price_is_estimate(df: pd.DataFrame) -> pd.Series:
     return pd.concat(flags, axis=1).any(axis=1)
 
 
-def row_price(row) -> Price | None:
-    """The ``Price`` of one (model, provider) row, or None where the input or output price is missing."""
-    values = [row[m] for m in PRICE_METRICS]
+def row_price(row, *, applied: bool = False) -> Price | None:
+    """The ``Price`` of one (model, provider) row, or None where the input or output price is missing.
+
+    ``applied``: the prices its request pays (``pricing.cost_table``'s ``applied_*`` columns: tier and condition
+    resolved) instead of the ordinary base prices.
+    """
+    prefix = "applied_" if applied else ""
+    values = [row[prefix + m] for m in PRICE_METRICS]
     if any(v is None or pd.isna(v) for v in values):
         return None
-    cached = row.get("cached_input_usd_per_mtok")
+    cached = row.get(prefix + "cached_input_usd_per_mtok")
     return Price(
         input_usd_per_mtok=float(values[0]),
         output_usd_per_mtok=float(values[1]),
@@ -87,6 +92,8 @@ CALCULATOR_COLUMNS = [
     "input_usd_per_mtok",
     "output_usd_per_mtok",
     "price_estimate",
+    "tier_above_input_tokens",
+    "price_condition",
     "cost_usd",
     "requests_per_day",
     "monthly_cost_usd",
@@ -104,12 +111,15 @@ def calculator_table(
     requests_per_day: float,
     brl_per_usd: float | None = None,
     days_per_month: float = DAYS_PER_MONTH,
+    at_utc: str | None = None,
+    batch: bool = False,
 ) -> pd.DataFrame:
     """Every (model, provider) of ``df`` with the cost of one request and of a month of them, in USD and BRL.
 
     Give ``text`` (counted with each row's own tokenizer) or ``input_tokens``. ``cost_usd`` is
     ``pricing.cost_table``'s; ``monthly_cost_usd`` is ``pricing.monthly_cost_usd`` on each row's price; the BRL
-    columns are ``fx.usd_to_brl`` at ``brl_per_usd`` (missing when no rate is given). A missing price gives
+    columns are ``fx.usd_to_brl`` at ``brl_per_usd`` (missing when no rate is given). Long prompts pay their
+    row's tier (``tier_above_input_tokens``); ``at_utc`` and ``batch`` as in ``cost_table``. A missing price gives
     missing costs, never zero. A price tier that does not apply to the request's length (``Google (prompt
     >128K)`` for a short text, see ``choose.prompt_tier``) is left out. Sorted from the cheapest request to the
     dearest, missing costs last.
@@ -117,14 +127,16 @@ def calculator_table(
     Example: calculator_table(df, input_tokens=3_000, output_tokens=1_000, requests_per_day=1_000,
              brl_per_usd=5.0) -> Claude 3 Opus on Anthropic: 0.12 USD a request, 3,600 USD a month, 18,000 BRL
     """
-    costs = cost_table(df, text=text, input_tokens=input_tokens, output_tokens=output_tokens)
+    costs = cost_table(
+        df, text=text, input_tokens=input_tokens, output_tokens=output_tokens, at_utc=at_utc, batch=batch
+    )
     applies = [tier_applies(p, int(n)) for p, n in zip(costs["provider"], costs["input_tokens"], strict=True)]
     costs = costs[applies].copy()
     costs["price_estimate"] = price_is_estimate(costs)
     costs["requests_per_day"] = requests_per_day
     monthly = []
     for (_, row), n_in in zip(costs.iterrows(), costs["input_tokens"], strict=True):
-        price = row_price(row)
+        price = row_price(row, applied=True)
         monthly.append(
             math.nan
             if price is None

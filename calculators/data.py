@@ -4,10 +4,14 @@ A snapshot is a folder under ``data/snapshots/`` with three files:
 
 - ``snapshot.json``: ``{"id", "as_of", "title", "description"}``;
 - ``models.csv``: ``model, creator, tokenizer``;
-- ``figures.csv``: one figure a row: ``model, provider, metric, value, as_of, confidence, source, note``.
-  An empty ``provider`` means a model-level figure (quality, MMLU, open weights...).
+- ``figures.csv``: one figure a row: ``model, provider, metric, value, as_of, confidence, source, note``, and
+  optionally ``above_input_tokens, condition``. An empty ``provider`` means a model-level figure (quality, MMLU,
+  open weights...). A price may come in tiers and conditions: ``above_input_tokens`` N (the price of a request
+  whose input tokens exceed N, the whole request at that price) and ``condition`` (``batch``, or a UTC
+  time-of-day window ``utc HH:MM-HH:MM``). Every tier and condition needs the ordinary base price beside it.
 
-``load_snapshot`` validates everything and pivots the figures into one row per (model, provider).
+``load_snapshot`` validates everything and pivots the figures into one row per (model, provider): the ordinary
+base prices in the price columns, the tiers and conditional prices in ``price_variants``.
 """
 
 from __future__ import annotations
@@ -96,8 +100,30 @@ CONFIDENCE = {
 }
 
 FIGURE_COLUMNS = ["model", "provider", "metric", "value", "as_of", "confidence", "source", "note"]
+# Optional in figures.csv (a file without them has only ordinary base prices); measurements never have them.
+PRICE_RULE_COLUMNS = ["above_input_tokens", "condition"]
+SNAPSHOT_FIGURE_COLUMNS = [*FIGURE_COLUMNS, *PRICE_RULE_COLUMNS]
+PRICE_METRICS = ("input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok")
+# "batch" (the provider's batch API) or a daily window in UTC; a window may cross midnight (utc 16:30-00:30).
+CONDITION_PATTERN = re.compile(r"batch|utc ([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)")
+MAX_TOKENS = 10**9  # no request is a billion tokens: a larger threshold or window is a typo
 MODEL_COLUMNS = ["model", "creator", "tokenizer"]
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+@dataclass(frozen=True, order=True)
+class PriceVariant:
+    """A price that applies only to some requests: above a prompt length, or under a condition.
+
+    ``above_input_tokens`` 0 is the condition's base price; N > 0 prices a request whose input tokens exceed N, the
+    whole request at this price (how the sources bill it: see data/README.md). ``condition`` "" is the ordinary
+    price, "batch" the batch API's, "utc HH:MM-HH:MM" a time-of-day window.
+    """
+
+    condition: str
+    metric: str
+    above_input_tokens: int
+    usd_per_mtok: float
 
 
 def _fail(path: Path, line: int | None, column: str | None, message: str) -> DataError:
@@ -256,12 +282,41 @@ def _load_figures(path: Path, models: set[str]) -> pd.DataFrame:
             if row["confidence"] == "missing":
                 raise _fail(file, line, "confidence", "a 'missing' figure must have an empty value")
             value = _parse_value(metric, row["value"], file, line)
-        key = (row["model"], row["provider"], row["metric"])
+        above, condition = _price_rule(row, metric, file, line)
+        key = (row["model"], row["provider"], row["metric"], above, condition)
         if key in seen:
-            raise _fail(file, line, "metric", f"duplicate figure {key} (first on row {seen[key]})")
+            what = key[:3] + ((f"above {above} input tokens",) if above else ()) + ((condition,) if condition else ())
+            raise _fail(file, line, "metric", f"duplicate figure {what} (first on row {seen[key]})")
         seen[key] = line
-        rows.append({**row, "value": value, "row": line})
-    return pd.DataFrame(rows, columns=[*FIGURE_COLUMNS, "row"])
+        rows.append({**row, "value": value, "row": line, "above_input_tokens": above, "condition": condition})
+    for (model, provider, metric_name, above, condition), line in seen.items():
+        if above and (model, provider, metric_name, 0, condition) not in seen:
+            where = f"the {condition} price" if condition else "the base price"
+            raise _fail(file, line, "above_input_tokens", f"a tier without {where} of {metric_name} for {model}")
+        if condition and (model, provider, metric_name, 0, "") not in seen:
+            raise _fail(file, line, "condition", f"a {condition} price without the ordinary price of {metric_name}")
+    return pd.DataFrame(rows, columns=[*SNAPSHOT_FIGURE_COLUMNS, "row"])
+
+
+def _price_rule(row: dict[str, str], metric: Metric, file: Path, line: int) -> tuple[int, str]:
+    """``(above_input_tokens, condition)`` of a figure: (0, "") for an ordinary figure."""
+    above_text = row.get("above_input_tokens") or ""
+    condition = row.get("condition") or ""
+    if (above_text or condition) and metric.name not in PRICE_METRICS:
+        column = "above_input_tokens" if above_text else "condition"
+        raise _fail(file, line, column, f"only prices have tiers or conditions, not {metric.name}")
+    above = 0
+    if above_text:
+        if not above_text.isascii() or not above_text.isdigit() or int(above_text) <= 0:
+            raise _fail(file, line, "above_input_tokens", f"{above_text!r} is not a positive whole number of tokens")
+        above = int(above_text)
+        if above >= MAX_TOKENS:
+            raise _fail(file, line, "above_input_tokens", f"{above_text} tokens is not a prompt length")
+    if condition and not CONDITION_PATTERN.fullmatch(condition):
+        raise _fail(file, line, "condition", f"{condition!r} is not 'batch' or 'utc HH:MM-HH:MM'")
+    if condition.startswith("utc") and condition[4:9] == condition[10:15]:
+        raise _fail(file, line, "condition", f"{condition!r} is an empty time window")
+    return above, condition
 
 
 def load_snapshot(snapshot: str = "2024-05") -> pd.DataFrame:
@@ -269,7 +324,8 @@ def load_snapshot(snapshot: str = "2024-05") -> pd.DataFrame:
 
     Model-level figures (quality, MMLU, open weights, ...) repeat on each provider row of their model. For
     every metric ``m`` there are columns ``m``, ``m_source``, ``m_as_of`` and ``m_confidence``; a missing figure
-    is NaN (``<NA>`` for whole numbers and booleans), never zero.
+    is NaN (``<NA>`` for whole numbers and booleans), never zero. Prices are the ordinary base prices;
+    ``price_variants`` holds the row's tiers and conditional prices (a tuple of ``PriceVariant``, empty for most).
 
     Example: load_snapshot("2024-05").query("model == 'Claude 3 Opus' and provider == 'Anthropic'")
              ["input_usd_per_mtok"] -> 15.0
@@ -285,7 +341,13 @@ def load_snapshot(snapshot: str = "2024-05") -> pd.DataFrame:
     df = pairs.merge(models, on="model", how="left")
     df["tokenizer_exact"] = df["tokenizer"].map(lambda t: TOKENIZERS[t].exact)
 
-    index = {(r.model, r.provider, r.metric): r for r in figures.itertuples(index=False)}
+    ordinary = (figures["above_input_tokens"] == 0) & (figures["condition"] == "")
+    index = {(r.model, r.provider, r.metric): r for r in figures[ordinary].itertuples(index=False)}
+    variants: dict[tuple[str, str], list[PriceVariant]] = {}
+    for r in figures[~ordinary].itertuples(index=False):
+        variants.setdefault((r.model, r.provider), []).append(
+            PriceVariant(r.condition, r.metric, int(r.above_input_tokens), float(r.value))
+        )
     for metric in METRICS.values():
         values, sources, dates, confidences = [], [], [], []
         for model, provider in zip(df["model"], df["provider"], strict=True):
@@ -300,6 +362,9 @@ def load_snapshot(snapshot: str = "2024-05") -> pd.DataFrame:
         df[f"{metric.name}_as_of"] = dates
         df[f"{metric.name}_confidence"] = confidences
 
+    df["price_variants"] = [
+        tuple(sorted(variants.get((m, p), ()))) for m, p in zip(df["model"], df["provider"], strict=True)
+    ]
     bad = df["cached_input_usd_per_mtok"] > df["input_usd_per_mtok"]
     if bad.any():
         r = df[bad].iloc[0]

@@ -46,7 +46,8 @@ def snapshot_rows(df: pd.DataFrame) -> list[dict]:
     """One dict per (model, provider) of a loaded snapshot, in the snapshot's order (the CLI's order).
 
     ``tier_min_input_tokens`` / ``tier_max_input_tokens`` are ``pricing.prompt_tier``'s bounds (None = no upper
-    bound); speeds are ``latency.latency_table``'s (the provider's own median, else the model's).
+    bound); ``price_variants`` the row's tiers and conditional prices (``data.PriceVariant``); speeds are
+    ``latency.latency_table``'s (the provider's own median, else the model's).
 
     Example: snapshot_rows(load_snapshot("2024-05"))[3] -> {"model": "Claude 3 Opus", "provider": "Anthropic",
              "input_usd_per_mtok": 15.0, "output_usd_per_mtok": 75.0, ...}
@@ -73,6 +74,10 @@ def snapshot_rows(df: pd.DataFrame) -> list[dict]:
                 "speed_tokens_per_s": _number(speeds["speed_tokens_per_s"].iloc[i]),
                 "speed_basis": str(speeds["speed_basis"].iloc[i]),
                 "context_window_tokens": _number(r.context_window_tokens),
+                # [condition, metric, above_input_tokens, usd_per_mtok]: tiers and conditional prices
+                "price_variants": [
+                    [v.condition, v.metric, v.above_input_tokens, v.usd_per_mtok] for v in r.price_variants
+                ],
             }
         )
     return rows

@@ -61,6 +61,72 @@ def tier_applies(provider: str, input_tokens: int) -> bool:
     return (input_tokens > low or low == 0) and input_tokens <= high
 
 
+_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+
+def check_time_utc(at_utc: str | None) -> None:
+    """Raise ValueError unless ``at_utc`` is None or a time of day ``HH:MM`` (UTC)."""
+    if at_utc is not None and (not isinstance(at_utc, str) or not _HHMM.fullmatch(at_utc)):
+        raise ValueError(f"{at_utc!r} is not a time of day HH:MM (UTC, 00:00 to 23:59)")
+
+
+def condition_applies(condition: str, *, at_utc: str | None = None, batch: bool = False) -> bool:
+    """Whether a price's condition holds for a request sent at ``at_utc`` (HH:MM, UTC), by batch or not.
+
+    Example: condition_applies("utc 16:30-00:30", at_utc="23:10") -> True (the window crosses midnight)
+             condition_applies("batch", batch=False) -> False;  condition_applies("") -> True
+    """
+    if condition == "":
+        return True
+    if condition == "batch":
+        return batch
+    if at_utc is None:
+        return False
+    start, end = condition[4:9], condition[10:15]
+    return start <= at_utc < end if start < end else (at_utc >= start or at_utc < end)
+
+
+def request_condition(variants, *, at_utc: str | None = None, batch: bool = False) -> str:
+    """The condition a request is priced under: "batch" when asked for, else the row's time window that holds
+    ``at_utc``, else "" (the ordinary price).
+
+    Example: request_condition([PriceVariant("utc 01:00-04:00", "input_usd_per_mtok", 0, 1.32)], at_utc="02:00")
+             -> 'utc 01:00-04:00'
+    """
+    if batch:
+        return "batch"
+    for condition in sorted({v.condition for v in variants}):
+        if condition.startswith("utc") and condition_applies(condition, at_utc=at_utc):
+            return condition
+    return ""
+
+
+def applied_price(
+    base_usd_per_mtok: float | None, variants, metric: str, *, input_tokens: int, condition: str = ""
+) -> tuple[float | None, int]:
+    """The price per 1M tokens of ``metric`` for a request of ``input_tokens`` under ``condition``, and the tier
+    applied (the threshold it is above; 0 = the base price).
+
+    A tier prices the whole request once its input tokens exceed the threshold (data/README.md, "Tiers and
+    conditions"). Under a condition the data has no price for, the price is unknown (None): nothing is invented.
+
+    Example: Claude Haiku 5.5 input, 0.1 with a tier of 0.5 above 100,000 tokens:
+             applied_price(0.1, variants, "input_usd_per_mtok", input_tokens=250_000) -> (0.5, 100000)
+    """
+    own = sorted(
+        (v for v in variants if v.metric == metric and v.condition == condition), key=lambda v: v.above_input_tokens
+    )
+    if condition:
+        base_usd_per_mtok = next((v.usd_per_mtok for v in own if v.above_input_tokens == 0), None)
+    if base_usd_per_mtok is None or base_usd_per_mtok != base_usd_per_mtok:
+        return None, 0
+    price, tier = base_usd_per_mtok, 0
+    for v in own:
+        if v.above_input_tokens and input_tokens > v.above_input_tokens:
+            price, tier = v.usd_per_mtok, v.above_input_tokens
+    return price, tier
+
+
 def _check_count(name: str, value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         raise TypeError(f"{name} must be a number of tokens, not {value!r}")
@@ -137,6 +203,39 @@ def input_tokens_by_tokenizer(text: str, tokenizers) -> dict[str, int]:
     return {name: count_tokens(text, name) for name in dict.fromkeys(tokenizers)}
 
 
+APPLIED_PRICE_COLUMNS = {
+    "input_usd_per_mtok": "applied_input_usd_per_mtok",
+    "output_usd_per_mtok": "applied_output_usd_per_mtok",
+    "cached_input_usd_per_mtok": "applied_cached_input_usd_per_mtok",
+}
+
+
+def _applied_prices(out: pd.DataFrame, *, at_utc: str | None, batch: bool) -> None:
+    """Add the prices each row's request pays (tier and condition resolved) and which tier and condition."""
+    conditions, tiers = [], []
+    applied = {column: [] for column in APPLIED_PRICE_COLUMNS.values()}
+    no_variants = [()] * len(out)
+    variants_of = out["price_variants"] if "price_variants" in out else no_variants
+    for i, variants in enumerate(variants_of):
+        variants = variants or ()
+        condition = request_condition(variants, at_utc=at_utc, batch=batch)
+        n = int(out["input_tokens"].iloc[i])
+        tier = 0
+        for metric, column in APPLIED_PRICE_COLUMNS.items():
+            base = out[metric].iloc[i]
+            price, metric_tier = applied_price(
+                None if pd.isna(base) else float(base), variants, metric, input_tokens=n, condition=condition
+            )
+            applied[column].append(math.nan if price is None else price)
+            tier = max(tier, metric_tier)
+        conditions.append(condition)
+        tiers.append(tier)
+    for column, values in applied.items():
+        out[column] = pd.Series(values, index=out.index, dtype="float64")
+    out["tier_above_input_tokens"] = pd.Series(tiers, index=out.index, dtype="int64")
+    out["price_condition"] = conditions
+
+
 def cost_table(
     df: pd.DataFrame,
     *,
@@ -144,13 +243,18 @@ def cost_table(
     text: str | None = None,
     output_tokens: int,
     cached_input_tokens: int = 0,
+    at_utc: str | None = None,
+    batch: bool = False,
 ) -> pd.DataFrame:
-    """``df`` plus ``input_tokens``, ``output_tokens``, ``cached_input_tokens``, ``tier_applies``,
+    """``df`` plus ``input_tokens``, ``output_tokens``, ``cached_input_tokens``, ``tier_applies``, the prices the
+    request pays (``applied_*_usd_per_mtok``, with ``tier_above_input_tokens`` and ``price_condition``),
     ``blended_usd_per_mtok`` and ``cost_usd``.
 
     Give either ``input_tokens`` (the same count on every row) or ``text`` (counted with each row's own
-    tokenizer; ``input_tokens_exact`` says whether that count is exact or an estimate). A row with a missing
-    price gets a missing cost (NaN), never zero.
+    tokenizer; ``input_tokens_exact`` says whether that count is exact or an estimate). A long prompt pays its
+    row's tier (``price_variants``); ``at_utc`` (HH:MM) picks a time-of-day price where the row has one, and
+    ``batch`` the batch price (missing where the data has none). A row with a missing price gets a missing cost
+    (NaN), never zero.
 
     Example: cost_table(df, input_tokens=3_000, output_tokens=1_000) -> Claude 3 Opus on Anthropic: 0.12
     """
@@ -158,6 +262,7 @@ def cost_table(
         raise ValueError("give exactly one of input_tokens or text")
     _check_count("output_tokens", output_tokens)
     _check_count("cached_input_tokens", cached_input_tokens)
+    check_time_utc(at_utc)
     out = df.copy()
     if text is not None:
         if not isinstance(text, str):
@@ -174,10 +279,11 @@ def cost_table(
     out["output_tokens"] = int(output_tokens)
     out["cached_input_tokens"] = int(cached_input_tokens)
     out["tier_applies"] = [tier_applies(p, int(n)) for p, n in zip(out["provider"], out["input_tokens"], strict=True)]
+    _applied_prices(out, at_utc=at_utc, batch=batch)
     fresh = out["input_tokens"] - cached_input_tokens
-    cached_cost = out["cached_input_usd_per_mtok"] * cached_input_tokens if cached_input_tokens else 0.0
+    cached_cost = out["applied_cached_input_usd_per_mtok"] * cached_input_tokens if cached_input_tokens else 0.0
     out["cost_usd"] = (
-        fresh * out["input_usd_per_mtok"] + cached_cost + output_tokens * out["output_usd_per_mtok"]
+        fresh * out["applied_input_usd_per_mtok"] + cached_cost + output_tokens * out["applied_output_usd_per_mtok"]
     ) / MTOK
     out["blended_usd_per_mtok"] = blended_usd_per_mtok(
         input_usd_per_mtok=out["input_usd_per_mtok"], output_usd_per_mtok=out["output_usd_per_mtok"]

@@ -8,12 +8,14 @@ Sources:
 - ``artificialanalysis``: Artificial Analysis' data API, ``GET {base}/data/llms/models`` with the key from the
   environment variable ``ARTIFICIAL_ANALYSIS_API_KEY`` in the ``x-api-key`` header.
 
-Only the models of ``CATALOG`` (the models a reader would compare now) are kept. Every figure carries its
-source address and as-of date. A refresh writes the snapshot named by its as-of date (the refresh date): the
-figures of the refreshed source are replaced, the figures other sources gave to the previous refreshed snapshot
-are carried over unchanged (with their own as-of dates). The new folder is written to a temporary place,
-validated with ``calculators.data``'s loader, and only then renamed into ``data/snapshots/``; on any failure the
-data files stay byte-for-byte as they were. ``latest`` resolves to the snapshot with the newest as-of date.
+Only the models of ``CATALOG`` (the models a reader would compare now, read from ``data/followed_models.csv`` by
+``calculators.followed``) are kept; the models a source lists that the catalogue does not follow are reported
+(``unfollowed_*``), so a reviewer can decide to add rows. Every figure carries its source address and as-of
+date. A refresh writes the snapshot named by its as-of date (the refresh date): the figures of the refreshed
+source are replaced, the figures other sources gave to the previous refreshed snapshot are carried over unchanged
+(with their own as-of dates). The new folder is written to a temporary place, validated with ``calculators.data``'s
+loader, and only then renamed into ``data/snapshots/``; on any failure the data files stay byte-for-byte as they
+were. ``latest`` resolves to the snapshot with the newest as-of date.
 
 The pure parts (``normalise_*``, ``merge``, ``diff``) have no I/O and are tested on recorded responses.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import os
@@ -35,10 +38,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from . import data as _data
-from .data import FIGURE_COLUMNS, MODEL_COLUMNS, DataError
+from .data import MODEL_COLUMNS, SNAPSHOT_FIGURE_COLUMNS, DataError
+from .followed import SOURCES, CatalogModel, load_followed_models
 from .http import DEFAULT_RETRIES, DEFAULT_TIMEOUT_S, FetchError, get, one_line, parse_json, redact
 
-SOURCES = ("genai-prices", "openrouter", "artificialanalysis")
 DEFAULT_BASE_URLS = {
     "openrouter": "https://openrouter.ai/api/v1",
     "artificialanalysis": "https://artificialanalysis.ai/api/v2",
@@ -66,202 +69,6 @@ class RefreshError(Exception):
 # The catalogue: which models a reader compares now, and what each source calls them.
 
 
-@dataclass(frozen=True)
-class CatalogModel:
-    """One model of the current snapshot and its identifiers in each source.
-
-    ``genai`` maps a genai-prices provider id to that provider's model id; ``openrouter`` is OpenRouter's id;
-    ``aa`` are Artificial Analysis slugs (its ``name`` is also matched, ignoring case and punctuation).
-    """
-
-    name: str
-    creator: str
-    tokenizer: str
-    genai: tuple[tuple[str, str], ...] = ()
-    openrouter: str | None = None
-    aa: tuple[str, ...] = ()
-
-
-def _gpt(name: str, mid: str) -> CatalogModel:
-    return CatalogModel(
-        name,
-        "OpenAI",
-        "o200k_estimate",
-        (("openai", mid), ("azure", mid), ("aws", f"global.openai.{mid}")),
-        f"openai/{mid}",
-        (mid,),
-    )
-
-
-def _claude(name: str, mid: str, or_id: str | None) -> CatalogModel:
-    return CatalogModel(
-        name,
-        "Anthropic",
-        "claude_estimate",
-        (("anthropic", mid), ("aws", f"global.anthropic.{mid}"), ("google", mid)),
-        or_id,
-        (mid, or_id.split("/")[1]) if or_id else (mid,),
-    )
-
-
-CATALOG: tuple[CatalogModel, ...] = (
-    _gpt("GPT-6 Astra", "gpt-6-astra"),
-    _gpt("GPT-6.1 Sol", "gpt-6.1-sol"),
-    _gpt("GPT-6.1 Terra", "gpt-6.1-terra"),
-    _gpt("GPT-6 Luna", "gpt-6-luna"),
-    CatalogModel(
-        "gpt-oss-120b",
-        "OpenAI",
-        "o200k_base",
-        (
-            ("groq", "openai/gpt-oss-120b"),
-            ("together", "openai/gpt-oss-120b"),
-            ("fireworks", "gpt-oss-120b"),
-            ("cerebras", "gpt-oss-120b"),
-            ("aws", "openai.gpt-oss-120b-1:0"),
-        ),
-        "openai/gpt-oss-120b",
-        ("gpt-oss-120b",),
-    ),
-    _claude("Claude Opus 5.5", "claude-opus-5-5", "anthropic/claude-opus-5.5"),
-    _claude("Claude Sonnet 5.5", "claude-sonnet-5-5", "anthropic/claude-sonnet-5.5"),
-    _claude("Claude Haiku 5.5", "claude-haiku-5-5", "anthropic/claude-haiku-5.5"),
-    _claude("Claude Fable 5.2", "claude-fable-5-2", None),
-    CatalogModel(
-        "Gemini 4 Argon",
-        "Google",
-        "gemini_estimate",
-        (("google", "gemini-4-argon"),),
-        "google/gemini-4-argon",
-        ("gemini-4-argon",),
-    ),
-    CatalogModel(
-        "Gemini 3.8 Flash",
-        "Google",
-        "gemini_estimate",
-        (("google", "gemini-3.8-flash"),),
-        "google/gemini-3.8-flash",
-        ("gemini-3-8-flash", "gemini-3.8-flash"),
-    ),
-    CatalogModel(
-        "Gemini 3.5 Flash-Lite",
-        "Google",
-        "gemini_estimate",
-        (("google", "gemini-3.5-flash-lite"),),
-        "google/gemini-3.5-flash-lite",
-        ("gemini-3-5-flash-lite", "gemini-3.5-flash-lite"),
-    ),
-    CatalogModel(
-        "Llama 4 Maverick",
-        "Meta",
-        "llama4",
-        (
-            ("groq", "meta-llama/llama-4-maverick-17b-128e-instruct"),
-            ("together", "meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8"),
-            ("fireworks", "llama4-maverick-instruct-basic"),
-            ("aws", "meta.llama4-maverick-17b-instruct-v1:0"),
-        ),
-        "meta-llama/llama-4-maverick",
-        ("llama-4-maverick",),
-    ),
-    CatalogModel(
-        "Llama 4 Scout",
-        "Meta",
-        "llama4",
-        (
-            ("groq", "meta-llama/llama-4-scout-17b-16e-instruct"),
-            ("together", "meta-llama/Llama-4-Scout-17B-16E-Instruct"),
-            ("aws", "meta.llama4-scout-17b-instruct-v1:0"),
-        ),
-        "meta-llama/llama-4-scout",
-        ("llama-4-scout",),
-    ),
-    CatalogModel(
-        "Llama 3.3 70B",
-        "Meta",
-        "llama3",
-        (("groq", "llama-3.3-70b-versatile"), ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo")),
-        "meta-llama/llama-3.3-70b-instruct",
-        ("llama-3-3-instruct-70b", "llama-3.3-70b-instruct"),
-    ),
-    CatalogModel(
-        "Llama 3.1 8B",
-        "Meta",
-        "llama3",
-        (
-            ("groq", "llama-3.1-8b-instant"),
-            ("together", "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"),
-            ("fireworks", "llama-v3p1-8b-instruct"),
-        ),
-        "meta-llama/llama-3.1-8b-instruct",
-        ("llama-3-1-instruct-8b", "llama-3.1-8b-instruct"),
-    ),
-    CatalogModel(
-        "Muse Spark 1.3",
-        "Meta",
-        "o200k_estimate",
-        (("meta", "muse-spark-1.3"),),
-        "meta/muse-spark-1.3",
-        ("muse-spark-1-3", "muse-spark-1.3"),
-    ),
-    CatalogModel(
-        "Muse Wonder 1.0",
-        "Meta",
-        "o200k_estimate",
-        (("meta", "muse-wonder-1.0"),),
-        "meta/muse-wonder",
-        ("muse-wonder-1-0", "muse-wonder"),
-    ),
-    CatalogModel(
-        "Mistral Large 4",
-        "Mistral",
-        "o200k_estimate",
-        (("mistral", "mistral-large-4"),),
-        "mistralai/mistral-large-4-0",
-        ("mistral-large-4",),
-    ),
-    CatalogModel(
-        "Mistral Medium 3.5",
-        "Mistral",
-        "o200k_estimate",
-        (("mistral", "mistral-medium-3-5"),),
-        "mistralai/mistral-medium-3-5",
-        ("mistral-medium-3-5",),
-    ),
-    CatalogModel(
-        "Mistral Small 4",
-        "Mistral",
-        "o200k_estimate",
-        (("mistral", "mistral-small-2603"),),
-        "mistralai/mistral-small-2603",
-        ("mistral-small-4",),
-    ),
-    CatalogModel(
-        "DeepSeek V4 Pro",
-        "DeepSeek",
-        "o200k_estimate",
-        (("deepseek", "deepseek-v4-pro"), ("fireworks", "deepseek-v4-pro")),
-        "deepseek/deepseek-v4-pro",
-        ("deepseek-v4-pro",),
-    ),
-    CatalogModel(
-        "DeepSeek V4.1 Flash",
-        "DeepSeek",
-        "o200k_estimate",
-        (("deepseek", "deepseek-flash"), ("fireworks", "deepseek-v4p1-flash")),
-        "deepseek/deepseek-v4.1-flash",
-        ("deepseek-v4-1-flash", "deepseek-v4.1-flash"),
-    ),
-    CatalogModel(
-        "Grok 4.7",
-        "xAI",
-        "o200k_estimate",
-        (("x-ai", "grok-4.7"),),
-        "x-ai/grok-4.7",
-        ("grok-4-7", "grok-4.7"),
-    ),
-)
-
 # genai-prices provider id -> the provider name the dataset uses (as in the 2024-05 snapshot).
 GENAI_PROVIDERS = {
     "openai": "OpenAI",
@@ -278,6 +85,20 @@ GENAI_PROVIDERS = {
     "x-ai": "xAI",
     "cerebras": "Cerebras",
 }
+
+
+# The models the course follows: data/followed_models.csv (see data/README.md). Adding a model is a data change.
+@functools.cache
+def followed_models() -> tuple[CatalogModel, ...]:
+    """The models the course follows (``data/followed_models.csv``), read on first use: a bad file fails the
+    refresh with file, row and column, and never stops the other commands."""
+    return load_followed_models(genai_providers=GENAI_PROVIDERS)
+
+
+def __getattr__(name: str):
+    if name == "CATALOG":  # refresh.CATALOG, for tests and tools
+        return followed_models()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _provider_name(provider_id: str, creator: str) -> str:
@@ -302,24 +123,40 @@ class Figure:
     confidence: str
     source: str
     note: str = ""
+    above_input_tokens: str = ""  # a prompt-length tier: this price applies above this many input tokens
+    condition: str = ""  # "batch" or "utc HH:MM-HH:MM"; "" is the ordinary price
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.model, self.provider, self.metric)
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.model, self.provider, self.metric, self.above_input_tokens, self.condition)
 
     def row(self) -> dict[str, str]:
-        return {c: getattr(self, c) for c in FIGURE_COLUMNS}
+        return {c: getattr(self, c) for c in SNAPSHOT_FIGURE_COLUMNS}
+
+
+# A figure is one (model, provider, metric) price or number; a price may also have tiers and conditions.
+FIGURE_KEY = ("model", "provider", "metric", "above_input_tokens", "condition")
+
+
+def row_key(row: dict[str, str]) -> tuple[str, ...]:
+    """The key of a figures.csv row (files without the tier and condition columns read as ordinary prices)."""
+    return tuple(row.get(c) or "" for c in FIGURE_KEY)
 
 
 @dataclass
 class SourceResult:
-    """What one source gave, normalised: figures of catalogue models, and how it was read."""
+    """What one source gave, normalised: figures of catalogue models, and how it was read.
+
+    ``unfollowed``: the models the source listed that the catalogue does not follow (``unfollowed_*``), each as
+    ``"id (YYYY-MM-DD)"`` where the source dates it, in the order ``UNFOLLOWED_ORDER`` gives for the source.
+    """
 
     source: str
     address: str
     figures: list[Figure]
     attribution: str | None = None
     models_seen: int = 0
+    unfollowed: list[str] = field(default_factory=list)
 
 
 def number_text(value: Decimal | float | int) -> str:
@@ -356,15 +193,38 @@ def _checked_date(texts: Iterable[str | None], as_of: str) -> str | None:
     return max(dates) if dates else None
 
 
-def _price_value(value) -> tuple[Decimal | None, str]:
-    """Base price and a note on tiers, from a genai-prices price (a Decimal or TieredPrices)."""
+def _price_value(value) -> tuple[Decimal | None, list[tuple[int, Decimal]]]:
+    """Base price and its prompt-length tiers ``[(above_input_tokens, price)]``, from a genai-prices price (a
+    Decimal or TieredPrices). genai-prices bills a tier the way the providers publish it: once a request's input
+    tokens exceed the tier's start, the whole request pays the tier's price (``genai_prices.types.TieredPrices``).
+    """
     if value is None:
-        return None, ""
+        return None, []
     tiers = getattr(value, "tiers", None)
     if tiers is None:
-        return Decimal(value), ""
-    higher = ", ".join(f"{number_text(Decimal(t.price))} above {t.start:,} input tokens" for t in tiers)
-    return Decimal(value.base), higher
+        return Decimal(value), []
+    return Decimal(value.base), [(int(t.start), Decimal(t.price)) for t in sorted(tiers, key=lambda t: t.start)]
+
+
+def _conditional_prices(model, at: dt.datetime) -> list[tuple[str, object]]:
+    """``[(condition, prices)]``: the model's time-of-day prices (``utc HH:MM-HH:MM``, resolved at the window's
+    start on ``at``'s day) and its batch prices (``batch``, genai-prices' ``processing: batch`` variant in force at
+    ``at``). Windows whose prices equal the ordinary ones are left out."""
+    out = []
+    ordinary = model.get_prices(at)
+    for cp in model.prices if isinstance(model.prices, list) else []:
+        start, end = getattr(cp.constraint, "start_time", None), getattr(cp.constraint, "end_time", None)
+        if start is None or end is None:
+            continue
+        start_utc = dt.datetime.combine(at.date(), start).astimezone(dt.UTC)
+        end_utc = dt.datetime.combine(at.date(), end).astimezone(dt.UTC)
+        prices = model.get_prices(start_utc)
+        if prices != ordinary:
+            out.append((f"utc {start_utc:%H:%M}-{end_utc:%H:%M}", prices))
+    batch = {"processing": "batch"}
+    if any(v.when == batch and (v.constraint is None or v.constraint.active(at)) for v in model.price_variants or []):
+        out.append(("batch", model.get_prices(at, price_context=batch)))
+    return out
 
 
 def _price_schedule_note(model, at: dt.datetime) -> str:
@@ -380,21 +240,22 @@ def _price_schedule_note(model, at: dt.datetime) -> str:
             if start_day > at.date():
                 notes.append(f"the source lists a price change from {start_day.isoformat()}")
         if getattr(c, "start_time", None) is not None:
-            notes.append("prices vary with the time of day (this is the 12:00 UTC price)")
+            notes.append("prices vary with the time of day: this is the 12:00 UTC price, the others have a condition")
     return "; ".join(dict.fromkeys(notes))
 
 
 def normalise_genai(providers: list, *, as_of: str, source_prefix: str) -> list[Figure]:
     """Figures for the catalogue's models from genai-prices ``Provider`` objects (packaged or from the feed).
 
-    Prices in force at 12:00 UTC on ``as_of``; tiered prices give the base tier (the higher tiers are in the
-    note); a price genai-prices takes from another provider (Azure selling OpenAI's models at OpenAI's list
-    price, its ``fallback_model_providers``) is marked ``estimate``.
+    Prices in force at 12:00 UTC on ``as_of`` (the ordinary price), each prompt-length tier as a figure with
+    ``above_input_tokens``, and the time-of-day and batch prices as figures with a ``condition``
+    (``_conditional_prices``); a price genai-prices takes from another provider (Azure selling OpenAI's models at
+    OpenAI's list price, its ``fallback_model_providers``) is marked ``estimate``.
     """
     at = dt.datetime.fromisoformat(as_of).replace(hour=12, tzinfo=dt.UTC)
     by_id = {p.id: p for p in providers}
     figures: list[Figure] = []
-    for cat in CATALOG:
+    for cat in followed_models():
         for provider_id, model_id in cat.genai:
             provider = by_id.get(provider_id)
             if provider is None:
@@ -427,29 +288,34 @@ def normalise_genai(providers: list, *, as_of: str, source_prefix: str) -> list[
                 base_notes.append(schedule)
             confidence = "estimate" if fallback else "secondary"
             provider_name = _provider_name(provider_id, cat.creator)
-            for metric, attr in (
-                ("input_usd_per_mtok", "input_mtok"),
-                ("output_usd_per_mtok", "output_mtok"),
-                ("cached_input_usd_per_mtok", "cache_read_mtok"),
-            ):
-                value, tiers = _price_value(getattr(prices, attr, None))
-                if value is None:
-                    continue
-                if value < 0:
-                    raise _schema(f"{provider_id}/{model_id} {attr} is negative ({value})")
-                notes = [*base_notes, f"higher tiers: {tiers}"] if tiers else base_notes
-                figures.append(
-                    Figure(
-                        cat.name,
-                        provider_name,
-                        metric,
-                        number_text(value),
-                        as_of,
-                        confidence,
-                        source,
-                        "; ".join(notes),
-                    )
-                )
+            ordinary = set()
+            for condition, resolved in [("", prices), *_conditional_prices(model, at)]:
+                for metric, attr in (
+                    ("input_usd_per_mtok", "input_mtok"),
+                    ("output_usd_per_mtok", "output_mtok"),
+                    ("cached_input_usd_per_mtok", "cache_read_mtok"),
+                ):
+                    value, tiers = _price_value(getattr(resolved, attr, None))
+                    if value is None or (condition and metric not in ordinary):
+                        continue  # a condition's price needs the ordinary price beside it
+                    ordinary.add(metric)
+                    for above, price in [(0, value), *tiers]:
+                        if price < 0:
+                            raise _schema(f"{provider_id}/{model_id} {attr} is negative ({price})")
+                        figures.append(
+                            Figure(
+                                cat.name,
+                                provider_name,
+                                metric,
+                                number_text(price),
+                                as_of,
+                                confidence,
+                                source,
+                                "; ".join(base_notes),
+                                above_input_tokens=str(above) if above else "",
+                                condition=condition,
+                            )
+                        )
             if model.context_window:
                 figures.append(
                     Figure(
@@ -539,7 +405,7 @@ def normalise_openrouter(doc: object, *, url: str, as_of: str) -> list[Figure]:
             _per_token_to_per_mtok(pricing.get(k), f"data[{i}].pricing.{k}")
         by_id[item["id"]] = item
     figures = []
-    for cat in CATALOG:
+    for cat in followed_models():
         item = by_id.get(cat.openrouter or "")
         if item is None:
             continue
@@ -608,7 +474,7 @@ def normalise_artificialanalysis(doc: object, *, url: str, as_of: str) -> list[F
         by_slug[item["slug"]] = item
         by_name.setdefault(_norm(item["name"]), item)
     figures = []
-    for cat in CATALOG:
+    for cat in followed_models():
         item = next((by_slug[s] for s in cat.aa if s in by_slug), None) or by_name.get(_norm(cat.name))
         if item is None:
             continue
@@ -646,6 +512,89 @@ def normalise_artificialanalysis(doc: object, *, url: str, as_of: str) -> list[F
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Models a source lists that the catalogue does not follow (candidates to add to data/followed_models.csv)
+
+UNFOLLOWED_ORDER = {
+    "genai-prices": "by provider, then id: genai-prices gives no release dates",
+    "openrouter": "newest first, by OpenRouter's 'created' date",
+    "artificialanalysis": "newest first where Artificial Analysis gives a 'release_date', then the undated by slug",
+}
+UNFOLLOWED_SHOWN = 20
+
+
+def _newest_first(entries: Iterable[tuple[str, float | None, str | None]]) -> list[str]:
+    """``(id, when, date text)`` entries as ``"id (date text)"``, newest ``when`` first, the undated last, ties by id.
+
+    Example: _newest_first([("a", None, None), ("b", 1.0, "1970-01-01"), ("c", 2.0, "1970-01-01")])
+             -> ['c (1970-01-01)', 'b (1970-01-01)', 'a']
+    """
+    ordered = sorted(entries, key=lambda e: (e[1] is None, -(e[1] or 0), e[0]))
+    return [f"{i} ({day})" if day else i for i, _, day in ordered]
+
+
+def unfollowed_genai(providers: list) -> list[str]:
+    """``provider/model`` for every model of genai-prices ``providers`` that no catalogue row names.
+
+    Only the providers the catalogue uses for at least one model are listed (the others hold 2,000+ models of
+    no interest here), by provider, then model id: genai-prices' ``ModelInfo`` has no release date, so there is
+    no "newest first". Models genai-prices marks deprecated end in `` (deprecated)``.
+    """
+    followed = {pair for cat in followed_models() for pair in cat.genai}
+    used = {provider_id for provider_id, _ in followed}
+    out = []
+    for provider in sorted(providers, key=lambda p: p.id):
+        if provider.id not in used:
+            continue
+        for model in sorted(provider.models, key=lambda m: m.id):
+            if (provider.id, model.id) not in followed:
+                out.append(f"{provider.id}/{model.id}" + (" (deprecated)" if model.deprecated else ""))
+    return out
+
+
+def unfollowed_openrouter(doc: dict) -> list[str]:
+    """Ids in OpenRouter's ``GET /models`` answer (already checked by ``normalise_openrouter``) that no catalogue
+    model has, newest first by ``created`` (unix seconds, shown as its UTC date); items without it come last."""
+    followed = {cat.openrouter for cat in followed_models() if cat.openrouter}
+    entries = []
+    for item in doc["data"]:
+        if item["id"] in followed:
+            continue
+        created = item.get("created")
+        if isinstance(created, bool) or not isinstance(created, int | float) or not 0 < created < 1e11:
+            entries.append((item["id"], None, None))
+            continue
+        day = dt.datetime.fromtimestamp(created, dt.UTC).date().isoformat()
+        entries.append((item["id"], float(created), day))
+    return _newest_first(entries)
+
+
+def _release_day(text: object) -> dt.date | None:
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text):
+        return None
+    try:
+        return dt.date.fromisoformat(text if len(text) == 10 else text + "-01")
+    except ValueError:
+        return None
+
+
+def unfollowed_artificialanalysis(doc: dict) -> list[str]:
+    """Slugs in Artificial Analysis' answer (already checked by ``normalise_artificialanalysis``) that the
+    catalogue does not follow: neither one of its slugs nor, ignoring case and punctuation, one of its names.
+
+    Newest first by ``release_date`` (``YYYY-MM-DD`` or ``YYYY-MM``) where an item has one; the others by slug.
+    """
+    slugs = {slug for cat in followed_models() for slug in cat.aa}
+    names = {_norm(cat.name) for cat in followed_models()}
+    entries = []
+    for item in doc["data"]:
+        if item["slug"] in slugs or _norm(item["name"]) in names:
+            continue
+        day = _release_day(item.get("release_date"))
+        entries.append((item["slug"], float(day.toordinal()) if day else None, item["release_date"] if day else None))
+    return _newest_first(entries)
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Reading snapshots, merging, diffing
 
 
@@ -655,7 +604,7 @@ def read_rows(path: Path) -> tuple[dict, list[dict[str, str]], list[dict[str, st
     with (path / "models.csv").open(encoding="utf-8", newline="") as f:
         models = list(csv.DictReader(f))
     with (path / "figures.csv").open(encoding="utf-8", newline="") as f:
-        figures = list(csv.DictReader(f))
+        figures = [{c: row.get(c) or "" for c in SNAPSHOT_FIGURE_COLUMNS} for row in csv.DictReader(f)]
     return meta, models, figures
 
 
@@ -691,13 +640,13 @@ def previous_refreshed(snapshot_dir: Path) -> Path | None:
 class Diff:
     """Price changes of one source between the previous refreshed snapshot and the new one."""
 
-    added: list[tuple[tuple[str, str, str], str]] = field(default_factory=list)
-    removed: list[tuple[tuple[str, str, str], str]] = field(default_factory=list)
-    changed: list[tuple[tuple[str, str, str], str, str]] = field(default_factory=list)
+    added: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    removed: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    changed: list[tuple[tuple[str, ...], str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         def k(key):
-            return {"model": key[0], "provider": key[1], "metric": key[2]}
+            return dict(zip(FIGURE_KEY, key, strict=True))
 
         return {
             "added": [{**k(key), "value": v} for key, v in self.added],
@@ -711,11 +660,11 @@ def diff(old: Iterable[dict[str, str]], new: Iterable[dict[str, str]]) -> Diff:
 
     Example: diff([{"model": "M", "provider": "P", "metric": "input_usd_per_mtok", "value": "2"}],
                   [{"model": "M", "provider": "P", "metric": "input_usd_per_mtok", "value": "1.5"}]).changed
-             -> [(('M', 'P', 'input_usd_per_mtok'), '2', '1.5')]
+             -> [(('M', 'P', 'input_usd_per_mtok', '', ''), '2', '1.5')]
     """
 
     def prices(rows):
-        return {(r["model"], r["provider"], r["metric"]): r["value"] for r in rows if r["metric"] in PRICE_METRICS}
+        return {row_key(r): r["value"] for r in rows if r["metric"] in PRICE_METRICS}
 
     a, b = prices(old), prices(new)
     result = Diff()
@@ -760,7 +709,7 @@ def merge(
     if not result.figures:
         raise RefreshError(f"{result.address}: no model of the catalogue in the response (an empty result)")
     new_rows = [f.row() for f in sorted(result.figures, key=lambda f: f.key)]
-    keys = [tuple(r[c] for c in ("model", "provider", "metric")) for r in new_rows]
+    keys = [row_key(r) for r in new_rows]
     if len(set(keys)) != len(keys):
         dup = next(k for k in keys if keys.count(k) > 1)
         raise _schema(f"{result.address} gave {dup} twice")
@@ -772,14 +721,10 @@ def merge(
             f"this source gave to snapshot {base_id}; keeping the data as it is"
         )
     new_keys = set(keys)
-    carried = [
-        r
-        for r in base_figures
-        if owner(r["source"]) != result.source and (r["model"], r["provider"], r["metric"]) not in new_keys
-    ]
-    figures = sorted(carried + new_rows, key=lambda r: (r["model"], r["provider"], r["metric"]))
+    carried = [r for r in base_figures if owner(r["source"]) != result.source and row_key(r) not in new_keys]
+    figures = sorted(carried + new_rows, key=row_key)
     used = {r["model"] for r in figures}
-    catalog = {c.name: c for c in CATALOG}
+    catalog = {c.name: c for c in followed_models()}
     models_by_name = {r["model"]: r for r in base_models}
     models = []
     for name in sorted(used):
@@ -856,7 +801,7 @@ def _write_folder(plan: Plan, root: Path) -> Path:
     meta = json.dumps(plan.meta, indent=2, ensure_ascii=False) + "\n"
     (folder / "snapshot.json").write_text(meta, encoding="utf-8")
     (folder / "models.csv").write_text(_csv_text(plan.models, MODEL_COLUMNS), encoding="utf-8")
-    (folder / "figures.csv").write_text(_csv_text(plan.figures, FIGURE_COLUMNS), encoding="utf-8")
+    (folder / "figures.csv").write_text(_csv_text(plan.figures, SNAPSHOT_FIGURE_COLUMNS), encoding="utf-8")
     return folder
 
 
@@ -910,6 +855,7 @@ class RefreshReport:
     plan: Plan
     attribution: str | None
     written: bool
+    unfollowed: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -925,6 +871,8 @@ class RefreshReport:
             "models": len(self.plan.models),
             "attribution": self.attribution,
             **self.plan.diff.as_dict(),
+            "unfollowed": list(self.unfollowed),
+            "unfollowed_order": UNFOLLOWED_ORDER[self.source],
         }
 
 
@@ -951,10 +899,12 @@ def refresh(
         if source == "genai-prices":
             result, providers = fetch_genai_prices(base_url, **http)
             result.figures = normalise_genai(providers, as_of=as_of, source_prefix=result.address)
+            result.unfollowed = unfollowed_genai(providers)
         elif source == "openrouter":
             url = (base_url or DEFAULT_BASE_URLS["openrouter"]).rstrip("/") + "/models"
             doc = parse_json(get(url, **http).body, what=f"OpenRouter {url}")
             result = SourceResult("openrouter", f"OpenRouter {url}", normalise_openrouter(doc, url=url, as_of=as_of))
+            result.unfollowed = unfollowed_openrouter(doc)
         else:
             if not api_key:
                 raise RefreshError(f"set the environment variable {AA_KEY_ENV} to your Artificial Analysis API key")
@@ -967,6 +917,7 @@ def refresh(
                 normalise_artificialanalysis(doc, url=url, as_of=as_of),
                 attribution=AA_ATTRIBUTION,
             )
+            result.unfollowed = unfollowed_artificialanalysis(doc)
         snapshot_dir = _data.SNAPSHOT_DIR
         base_path = previous_refreshed(snapshot_dir)
         base = (base_path.name, *read_rows(base_path)) if base_path else None
@@ -986,7 +937,9 @@ def refresh(
         raise RefreshError(redact(str(e), [api_key])) from None
     except OSError as e:
         raise RefreshError(redact(f"cannot write the snapshot: {e}", [api_key])) from None
-    return RefreshReport(source, result.address, plan.snapshot_id, path, plan, result.attribution, not dry_run)
+    return RefreshReport(
+        source, result.address, plan.snapshot_id, path, plan, result.attribution, not dry_run, result.unfollowed
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1013,8 +966,14 @@ def register_cli(sub) -> None:
     p.set_defaults(func=cmd_refresh)
 
 
-def _key_text(key: tuple[str, str, str]) -> str:
-    return f"{key[0]} / {key[1] or '-'} / {key[2]}"
+def _key_text(key: tuple[str, ...]) -> str:
+    text = f"{key[0]} / {key[1] or '-'} / {key[2]}"
+    above, condition = (key[3:5] + ("", ""))[:2]
+    if above:
+        text += f" above {int(above):,} input tokens"
+    if condition:
+        text += f" ({condition})"
+    return text
 
 
 def cmd_refresh(args) -> int:
@@ -1059,6 +1018,13 @@ def cmd_refresh(args) -> int:
         print(f"  ~ {_key_text(key)}: {a} -> {b}")
     if plan.carried_rows:
         print(f"kept {plan.carried_rows} figures from other sources")
+    if report.unfollowed:
+        n = len(report.unfollowed)
+        print(f"not followed: {n} model{'' if n == 1 else 's'} ({UNFOLLOWED_ORDER[report.source]})")
+        for entry in report.unfollowed[:UNFOLLOWED_SHOWN]:
+            print(f"  * {entry}")
+        if len(report.unfollowed) > UNFOLLOWED_SHOWN:
+            print(f"  ... and {len(report.unfollowed) - UNFOLLOWED_SHOWN} more")
     if report.written:
         print(f"wrote {report.path} (snapshot {report.snapshot_id}, as of {plan.meta['as_of']})")
     else:

@@ -39,7 +39,16 @@ def test_tokens_file(tmp_path):
 def test_cost_json():
     out = run("cost", "--snapshot", "2024-05", "--input-tokens", "3000", "--output-tokens", "1000", "--json")
     rows = json.loads(out.stdout)
-    assert set(rows[0]) == {"model", "provider", "input_tokens", "output_tokens", "cost_usd"}
+    assert set(rows[0]) == {
+        "model",
+        "provider",
+        "input_tokens",
+        "output_tokens",
+        "tier_above_input_tokens",
+        "price_condition",
+        "cost_usd",
+    }
+    assert {r["tier_above_input_tokens"] for r in rows} == {0} and {r["price_condition"] for r in rows} == {""}
     opus = next(r for r in rows if r["model"] == "Claude 3 Opus" and r["provider"] == "Anthropic")
     assert opus["cost_usd"] == pytest.approx(0.12)
     octo = next(r for r in rows if r["model"] == "Llama 3 70B" and r["provider"] == "OctoAI")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from servers import JsonServer, Reply, closed_port
 
-from calculators import data, refresh
+from calculators import data, followed, refresh
 from calculators.cli import main
 from calculators.http import FetchError, parse_json, redact, retry_after_s
 
@@ -103,9 +103,12 @@ def test_diff_reports_added_removed_and_changed_prices():
     old = [row("A", "input_usd_per_mtok", "2"), row("B", "input_usd_per_mtok", "1"), row("A", "ttft_s", "1")]
     new = [row("A", "input_usd_per_mtok", "1.5"), row("C", "output_usd_per_mtok", "3"), row("A", "ttft_s", "9")]
     d = refresh.diff(old, new)
-    assert d.changed == [(("A", "P", "input_usd_per_mtok"), "2", "1.5")]
-    assert d.added == [(("C", "P", "output_usd_per_mtok"), "3")]
-    assert d.removed == [(("B", "P", "input_usd_per_mtok"), "1")]
+    assert d.changed == [(("A", "P", "input_usd_per_mtok", "", ""), "2", "1.5")]
+    assert d.added == [(("C", "P", "output_usd_per_mtok", "", ""), "3")]
+    assert d.removed == [(("B", "P", "input_usd_per_mtok", "", ""), "1")]
+    # A tier or a conditional price is a figure of its own: adding one is an addition, not a change.
+    tier = {**row("A", "input_usd_per_mtok", "3"), "above_input_tokens": "200000", "condition": "batch"}
+    assert refresh.diff(new, [*new, tier]).added == [(("A", "P", "input_usd_per_mtok", "200000", "batch"), "3")]
 
 
 def test_catalogue_tokenizers_exist_and_names_are_unique():
@@ -116,6 +119,97 @@ def test_catalogue_tokenizers_exist_and_names_are_unique():
     assert all(c.tokenizer in TOKENIZERS for c in refresh.CATALOG)
     creators = {c.creator for c in refresh.CATALOG}
     assert {"OpenAI", "Anthropic", "Google", "Meta", "Mistral"} <= creators
+
+
+# ----------------------------------------------------------------------------------------------- followed models
+
+
+def test_the_followed_models_file_holds_the_old_catalogue():
+    catalog = followed.load_followed_models()
+    assert refresh.CATALOG == catalog
+    assert len(catalog) == 24
+    by_name = {c.name: c for c in catalog}
+    assert [c.name for c in catalog[:2]] == ["GPT-6 Astra", "GPT-6.1 Sol"] and catalog[-1].name == "Grok 4.7"
+    llama = by_name["Llama 3.3 70B"]
+    assert (llama.creator, llama.tokenizer) == ("Meta", "llama3")
+    assert llama.genai == (("groq", "llama-3.3-70b-versatile"), ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo"))
+    assert llama.openrouter == "meta-llama/llama-3.3-70b-instruct"
+    assert llama.aa == ("llama-3-3-instruct-70b", "llama-3.3-70b-instruct")
+    oss = by_name["gpt-oss-120b"]
+    assert oss.tokenizer == "o200k_base"
+    assert [p for p, _ in oss.genai] == ["groq", "together", "fireworks", "cerebras", "aws"]
+    assert by_name["GPT-6 Astra"].genai == (
+        ("openai", "gpt-6-astra"),
+        ("azure", "gpt-6-astra"),
+        ("aws", "global.openai.gpt-6-astra"),
+    )
+    fable = by_name["Claude Fable 5.2"]
+    assert fable.openrouter is None and fable.aa == ("claude-fable-5-2",)
+    assert by_name["Claude Opus 5.5"].aa == ("claude-opus-5-5", "claude-opus-5.5")
+    assert refresh.SOURCES == followed.SOURCES
+    assert {p for c in catalog for p, _ in c.genai} <= set(refresh.GENAI_PROVIDERS)
+
+
+GOOD_ROW = "M,Meta,llama3,genai-prices,groq,m-1"
+BAD_FOLLOWED_ROWS = {
+    "unknown_source": ("M,Meta,llama3,huggingface,,m", "source", "unknown source 'huggingface'"),
+    "unknown_tokenizer": ("N,Meta,llama9,openrouter,,x/n", "tokenizer", "unknown tokenizer 'llama9'"),
+    "creator_differs": ("M,Mistral,llama3,openrouter,,x/m", "creator", "'Mistral' differs from 'Meta' on row 2"),
+    "tokenizer_differs": ("M,Meta,llama4,openrouter,,x/m", "tokenizer", "'llama4' differs from 'llama3' on row 2"),
+    "genai_without_provider": ("M,Meta,llama3,genai-prices,,m-2", "provider_id", "empty"),
+    "provider_for_openrouter": ("M,Meta,llama3,openrouter,groq,x/m", "provider_id", "only genai-prices has one"),
+    "provider_for_aa": ("M,Meta,llama3,artificialanalysis,groq,m", "provider_id", "only genai-prices has one"),
+    "duplicate": (GOOD_ROW, "source_id", "duplicate ('M', 'genai-prices', 'groq', 'm-1') (first on row 2)"),
+    "empty_model": (",Meta,llama3,openrouter,,x/m", "model", "empty"),
+    "empty_id": ("M,Meta,llama3,artificialanalysis,,", "source_id", "empty"),
+    "empty_creator": ("N,,llama3,openrouter,,x/n", "creator", "empty"),
+    "second_openrouter_id": ("M,Meta,llama3,openrouter,,x/m\nM,Meta,llama3,openrouter,,x/m2", "source_id", "second"),
+    "unknown_genai_provider": ("M,Meta,llama3,genai-prices,nowhere,m", "provider_id", "unknown genai-prices provider"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FOLLOWED_ROWS)
+def test_a_bad_followed_models_row_names_the_file_row_and_column(case, tmp_path):
+    bad, column, message = BAD_FOLLOWED_ROWS[case]
+    path = tmp_path / "followed_models.csv"
+    header = ",".join(followed.FOLLOWED_COLUMNS)
+    path.write_text(f"{header}\n{GOOD_ROW}\n{bad}\n", encoding="utf-8")
+    with pytest.raises(data.DataError) as error:
+        followed.load_followed_models(path, genai_providers=refresh.GENAI_PROVIDERS)
+    row = 3 + bad.count("\n")
+    assert f"{path}: row {row}, column '{column}': " in str(error.value)
+    assert message in str(error.value)
+
+
+def test_followed_models_file_shape_errors(tmp_path):
+    path = tmp_path / "followed_models.csv"
+    path.write_text("model,creator,tokenizer,source,source_id\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"row 1, column 'provider_id': required column is missing"):
+        followed.load_followed_models(path)
+    path.write_text(",".join(followed.FOLLOWED_COLUMNS) + "\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match="no rows"):
+        followed.load_followed_models(path)
+    path.write_text(",".join(followed.FOLLOWED_COLUMNS) + "\n" + GOOD_ROW + "\n", encoding="utf-8")
+    assert followed.load_followed_models(path) == (followed.CatalogModel("M", "Meta", "llama3", (("groq", "m-1"),)),)
+
+
+def test_unfollowed_artificialanalysis_models_newest_first():
+    doc = {
+        "data": [
+            {"slug": "gpt-6-astra", "name": "GPT-6 Astra", "release_date": "2026-10-01"},
+            {"slug": "claude-opus-5-5-x", "name": "Claude Opus 5.5"},  # followed by name
+            {"slug": "old-model", "name": "Old", "release_date": "2025-01"},
+            {"slug": "new-model", "name": "New", "release_date": "2026-11-02"},
+            {"slug": "a-undated", "name": "A", "release_date": None},
+            {"slug": "b-bad-date", "name": "B", "release_date": "soon"},
+        ]
+    }
+    assert refresh.unfollowed_artificialanalysis(doc) == [
+        "new-model (2026-11-02)",
+        "old-model (2025-01)",
+        "a-undated",
+        "b-bad-date",
+    ]
 
 
 # ----------------------------------------------------------------------------------------------- successes
@@ -163,8 +257,13 @@ def test_genai_prices_feed_equals_the_packaged_data(data_copy, json_server, caps
 
     packaged = refresh.normalise_genai(providers, as_of=TODAY, source_prefix="x")
     expected = {f.key: Decimal(f.value) for f in packaged}
-    got = {(r.model, r.provider, r.metric): Decimal(str(r.value)) for r in feed.itertuples() if r.value is not None}
+    got = {
+        (r.model, r.provider, r.metric, str(r.above_input_tokens or ""), r.condition): Decimal(str(r.value))
+        for r in feed.itertuples()
+        if r.value is not None
+    }
     assert got == expected
+    assert any(key[3] for key in got) and any(key[4] for key in got)  # tiers and conditions came through
     assert len(expected) > 100
 
 
@@ -188,6 +287,77 @@ def test_openrouter_prices_are_converted_and_merged(data_copy, json_server, caps
     assert "GPT-4o" not in set(df["model"])  # not in the catalogue
     # genai-prices' rows were carried over unchanged
     assert (df["provider"] == "OpenAI").any()
+
+
+def test_refresh_lists_the_openrouter_models_it_does_not_follow_newest_first(data_copy, json_server, capsys):
+    json_server.replies = [Reply(200, fixture("openrouter_models.json"))]
+    code, out, err = run("--source", "openrouter", "--base-url", json_server.url, "--dry-run", capsys=capsys)
+    assert code == 0, err
+    # The fixture dates every model 1790000000 (2026-09-21): equal dates are ordered by id.
+    assert "not followed: 2 models (newest first, by OpenRouter's 'created' date)" in out
+    assert "  * mistralai/mistral-nemo (2026-09-21)\n  * openai/gpt-4o (2026-09-21)\n" in out
+    doc = json.loads(fixture("openrouter_models.json"))
+    for item in doc["data"]:
+        if item["id"] == "openai/gpt-4o":
+            item["created"] = 1790000000 + 10 * 86400
+        if item["id"] == "mistralai/mistral-nemo":
+            del item["created"]
+    json_server.replies = [Reply(200, json.dumps(doc).encode())]
+    code, out, err = run("--source", "openrouter", "--base-url", json_server.url, "--dry-run", "--json", capsys=capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["unfollowed"] == ["openai/gpt-4o (2026-10-01)", "mistralai/mistral-nemo"]
+    assert report["unfollowed_order"] == refresh.UNFOLLOWED_ORDER["openrouter"]
+
+
+def test_refresh_lists_the_genai_prices_models_it_does_not_follow(data_copy, json_server, capsys):
+    json_server.replies = [Reply(200, fixture("genai_prices_feed.json"))]
+    code, out, err = run(
+        "--source", "genai-prices", "--base-url", json_server.url, "--dry-run", "--json", capsys=capsys
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    # The feed holds the catalogue's providers, each with one model outside the catalogue.
+    assert report["unfollowed"] == [
+        "anthropic/claude-2",
+        "aws/amazon.nova-2-sonic-v1:0",
+        "azure/ada",
+        "cerebras/gemma-4-31b (deprecated)",
+        "deepseek/deepseek-chat",
+        "fireworks/deepseek-r1-0528",
+        "google/claude-3-5-haiku",
+        "groq/canopylabs/orpheus-arabic-saudi",
+        "meta/muse-spark-1.1",
+        "mistral/codestral",
+        "openai/ada",
+        "together/Austism/chronos-hermes-13b",
+        "x-ai/grok-2-1212 (deprecated)",
+    ]
+    # The packaged data: only the providers the catalogue uses, at most 20 lines, then how many more.
+    code, out, err = run("--source", "genai-prices", "--dry-run", capsys=capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("not followed: "))
+    total = int(lines[head].split()[2])
+    assert lines[head].endswith("(by provider, then id: genai-prices gives no release dates)")
+    shown = [line.removeprefix("  * ") for line in lines[head + 1 : head + 21]]
+    assert shown == sorted(shown) and all(line.startswith("anthropic/") for line in shown)
+    assert lines[head + 21] == f"  ... and {total - 20} more"
+    from genai_prices.data import providers
+
+    unfollowed = refresh.unfollowed_genai(list(providers))
+    assert total == len(unfollowed) > 20
+    used = {p for c in refresh.CATALOG for p, _ in c.genai}
+    assert {entry.split("/")[0] for entry in unfollowed} <= used
+    assert not any(entry.startswith("openrouter/") for entry in unfollowed)
+
+
+def test_refresh_lists_the_artificialanalysis_models_it_does_not_follow(data_copy, json_server, capsys, monkeypatch):
+    monkeypatch.setenv(refresh.AA_KEY_ENV, FAKE_KEY)
+    json_server.replies = [Reply(200, fixture("artificialanalysis_models.json"))]
+    code, out, err = run("--source", "artificialanalysis", "--base-url", json_server.url, "--dry-run", capsys=capsys)
+    assert code == 0, err
+    assert "not followed: 1 model (newest first where" in out and "  * some-other-model\n" in out
 
 
 def test_artificialanalysis_with_key_and_attribution(data_copy, json_server, capsys, monkeypatch):

@@ -192,15 +192,17 @@ async function countAll(text, names, onProgress = () => {}) {
   return out;
 }
 
-function settings({ outputTokens = 1_000, requestsPerDay = 1, brlPerUsd = null } = {}) {
+function settings({ outputTokens = 1_000, requestsPerDay = 1, brlPerUsd = null, atUtc = null, batch = false } = {}) {
   checkTokens("outputTokens", outputTokens, MAX_OUTPUT_TOKENS);
+  if (atUtc !== null && !/^([01]\d|2[0-3]):[0-5]\d$/.test(atUtc)) throw new RangeError("atUtc deve ser um horário HH:MM (UTC)");
+  if (typeof batch !== "boolean") throw new TypeError("batch deve ser true ou false");
   if (typeof requestsPerDay !== "number" || !(requestsPerDay >= 0) || !Number.isFinite(requestsPerDay)) {
     throw new RangeError("requestsPerDay deve ser um número não negativo");
   }
   if (brlPerUsd !== null && !(brlPerUsd > 0 && Number.isFinite(brlPerUsd))) {
     throw new RangeError("brlPerUsd deve ser positivo (ou null: sem taxa)");
   }
-  return { outputTokens, requestsPerDay, brlPerUsd, mtok: data.mtok, daysPerMonth: data.days_per_month };
+  return { outputTokens, requestsPerDay, brlPerUsd, atUtc, batch, mtok: data.mtok, daysPerMonth: data.days_per_month };
 }
 
 async function costTable({ text, snapshot = "latest", ...options } = {}) {
@@ -322,6 +324,14 @@ class Calculator {
     this.requests.value = "1000";
     this.rate = el("input", { name: "brl_per_usd", type: "number", min: 0, step: 0.0001, inputmode: "decimal" });
     this.rateNote = el("small", { class: "llms101-hint" });
+    this.priceKind = el("select", { name: "price_kind" });
+    for (const [value, label] of [
+      ["ordinary", "preço normal"],
+      ["batch", "API de lote (batch)"],
+    ]) {
+      this.priceKind.append(el("option", { value, text: label }));
+    }
+    this.atUtc = el("input", { name: "at_utc", type: "time", step: 60 });
     this.filter = el("input", { name: "filter", type: "search", placeholder: "modelo, provedor ou criador" });
     this.sort = el("select", { name: "sort" });
     for (const [value, label] of [
@@ -336,7 +346,9 @@ class Calculator {
       this.setDefaultRate();
       this.update();
     });
-    for (const control of [this.output, this.requests, this.rate]) control.addEventListener("input", () => this.schedule(150));
+    for (const control of [this.output, this.requests, this.rate, this.priceKind, this.atUtc]) {
+      control.addEventListener("input", () => this.schedule(150));
+    }
     for (const control of [this.filter, this.sort]) control.addEventListener("input", () => this.render());
 
     this.counts = el("tbody");
@@ -387,6 +399,8 @@ class Calculator {
         this.field("Tokens de saída", this.output),
         this.field("Pedidos por dia", this.requests),
         this.field("R$ por US$", this.rate, this.rateNote),
+        this.field("Preço", this.priceKind),
+        this.field("Horário do pedido (UTC)", this.atUtc, el("small", { class: "llms101-hint", text: "vazio: preço normal; alguns provedores cobram diferente em certos horários" })),
         this.field("Filtrar", this.filter),
         this.field("Ordenar por", this.sort),
       ),
@@ -463,7 +477,8 @@ class Calculator {
       if (value > 0 && Number.isFinite(value)) brlPerUsd = value;
       else problems.push("R$ por US$: digite uma cotação positiva, ou deixe vazio");
     }
-    return { problems, outputTokens, requestsPerDay, brlPerUsd };
+    const atUtc = this.atUtc.value ? this.atUtc.value.slice(0, 5) : null;
+    return { problems, outputTokens, requestsPerDay, brlPerUsd, atUtc, batch: this.priceKind.value === "batch" };
   }
 
   async update() {
@@ -555,7 +570,13 @@ class Calculator {
       ...shown.map((r) => {
         const tokens = r.input_tokens === null ? m : (r.input_tokens_exact ? "" : "≈ ") + numberPt(r.input_tokens, 0, m);
         const price = r.cost_usd === null ? m : numberPt(r.cost_usd, d, m) + (r.price_estimate ? " *" : "");
-        const tier = r.tier_min_input_tokens > 0 ? ` (faixa > ${numberPt(r.tier_min_input_tokens, 0, "")} tokens)` : r.tier_max_input_tokens !== null ? ` (faixa ≤ ${numberPt(r.tier_max_input_tokens, 0, "")} tokens)` : "";
+        const notes = [];
+        if (r.tier_min_input_tokens > 0) notes.push(`faixa > ${numberPt(r.tier_min_input_tokens, 0, "")} tokens`);
+        else if (r.tier_max_input_tokens !== null) notes.push(`faixa ≤ ${numberPt(r.tier_max_input_tokens, 0, "")} tokens`);
+        if (r.tier_above_input_tokens > 0) notes.push(`preço da faixa > ${numberPt(r.tier_above_input_tokens, 0, "")} tokens`);
+        if (r.price_condition === "batch") notes.push("lote");
+        else if (r.price_condition) notes.push(`horário ${r.price_condition.slice(4)} UTC`);
+        const tier = notes.length ? ` (${notes.join("; ")})` : "";
         return el(
           "tr",
           { "data-llms101-cost-row": true, "data-model": r.model, "data-provider": r.provider, "data-cost-usd": r.cost_usd ?? "" },
@@ -573,7 +594,8 @@ class Calculator {
     this.costNote.textContent =
       `${shown.length} de ${rows.length} linhas. ≈ tokens estimados (o criador não publica o tokenizador); * preço estimado; ` +
       `† velocidade mediana do modelo (o provedor não tem medida própria); "${m}": o número não está nos dados, nunca zero. ` +
-      `Mês de ${data.days_per_month} dias. Faixas de preço por tamanho do prompt: só aparece a faixa em que o seu texto cai.`;
+      `Mês de ${data.days_per_month} dias. Prompts longos pagam a faixa de preço em que caem (o pedido inteiro, ` +
+      `como os provedores cobram); "lote" sem preço nos dados fica "${m}".`;
     this.renderCatalogue();
   }
 

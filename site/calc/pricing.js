@@ -9,10 +9,54 @@ export function tierApplies(row, inputTokens) {
   return (inputTokens > low || low === 0) && (high === null || inputTokens <= high);
 }
 
-// calculators.pricing.cost_table's cost_usd (no cached input): (input * price_in + output * price_out) / 1M.
-export function requestCostUsd(row, { inputTokens, outputTokens, mtok }) {
-  if (inputTokens === null || row.input_usd_per_mtok === null || row.output_usd_per_mtok === null) return null;
-  return (inputTokens * row.input_usd_per_mtok + 0.0 + outputTokens * row.output_usd_per_mtok) / mtok;
+// calculators.pricing.condition_applies: a price's condition ("", "batch", "utc HH:MM-HH:MM") for a request.
+export function conditionApplies(condition, { atUtc = null, batch = false } = {}) {
+  if (condition === "") return true;
+  if (condition === "batch") return batch;
+  if (atUtc === null) return false;
+  const start = condition.slice(4, 9);
+  const end = condition.slice(10, 15);
+  return start < end ? start <= atUtc && atUtc < end : atUtc >= start || atUtc < end;
+}
+
+// calculators.pricing.request_condition. Variants are [condition, metric, above_input_tokens, usd_per_mtok].
+export function requestCondition(variants, { atUtc = null, batch = false } = {}) {
+  if (batch) return "batch";
+  for (const condition of [...new Set(variants.map((v) => v[0]))].sort()) {
+    if (condition.startsWith("utc") && conditionApplies(condition, { atUtc })) return condition;
+  }
+  return "";
+}
+
+// calculators.pricing.applied_price: [price per 1M tokens, tier applied (0 = base)]; null where unknown.
+export function appliedPrice(base, variants, metric, inputTokens, condition = "") {
+  const own = variants.filter((v) => v[1] === metric && v[0] === condition).sort((a, b) => a[2] - b[2]);
+  let price = base;
+  if (condition) {
+    const conditionBase = own.find((v) => v[2] === 0);
+    price = conditionBase ? conditionBase[3] : null;
+  }
+  if (price === null) return [null, 0];
+  let tier = 0;
+  for (const v of own) {
+    if (v[2] && inputTokens > v[2]) [price, tier] = [v[3], v[2]];
+  }
+  return [price, tier];
+}
+
+// The prices one request pays on a row: the tier its input tokens fall in, under its condition.
+export function rowPrices(row, inputTokens, options = {}) {
+  const condition = requestCondition(row.price_variants, options);
+  const [input, inputTier] = appliedPrice(row.input_usd_per_mtok, row.price_variants, "input_usd_per_mtok", inputTokens, condition);
+  const [output, outputTier] = appliedPrice(row.output_usd_per_mtok, row.price_variants, "output_usd_per_mtok", inputTokens, condition);
+  return { input, output, condition, tier: Math.max(inputTier, outputTier) };
+}
+
+// calculators.pricing.cost_table's cost_usd (no cached input): (input * price_in + output * price_out) / 1M,
+// at the prices the request pays (rowPrices).
+export function requestCostUsd(prices, { inputTokens, outputTokens, mtok }) {
+  if (inputTokens === null || prices.input === null || prices.output === null) return null;
+  return (inputTokens * prices.input + 0.0 + outputTokens * prices.output) / mtok;
 }
 
 // calculators.pricing.monthly_cost_usd: one request's cost * requests per day * days.
@@ -51,13 +95,14 @@ export function catalogueCostUsd(row, { inputTokens, outputTokens }) {
 // The cost rows of one snapshot, as `python -m calculators cost --file F --output-tokens N --json` gives them (a
 // long-prompt tier that does not apply to this prompt is left out), plus the month, the reais and the response
 // time. `counts` maps a tokenizer name to {count, exact} (count null when the page could not count it).
-export function costRows(snapshot, counts, { outputTokens, requestsPerDay, brlPerUsd, mtok, daysPerMonth }) {
+export function costRows(snapshot, counts, { outputTokens, requestsPerDay, brlPerUsd, mtok, daysPerMonth, atUtc = null, batch = false }) {
   const rows = [];
   for (const row of snapshot.rows) {
     const counted = counts[row.tokenizer] || { count: null, exact: false };
     const inputTokens = counted.count;
     if (inputTokens !== null && !tierApplies(row, inputTokens)) continue;
-    const costUsd = requestCostUsd(row, { inputTokens, outputTokens, mtok });
+    const prices = rowPrices(row, inputTokens ?? 0, { atUtc, batch });
+    const costUsd = requestCostUsd(prices, { inputTokens, outputTokens, mtok });
     const monthly = monthlyCostUsd(costUsd, { requestsPerDay, daysPerMonth });
     rows.push({
       model: row.model,
@@ -76,6 +121,8 @@ export function costRows(snapshot, counts, { outputTokens, requestsPerDay, brlPe
       speed_basis: row.speed_basis,
       tier_min_input_tokens: row.tier_min_input_tokens,
       tier_max_input_tokens: row.tier_max_input_tokens,
+      tier_above_input_tokens: inputTokens === null ? 0 : prices.tier,
+      price_condition: prices.condition,
     });
   }
   return rows;

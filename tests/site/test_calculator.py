@@ -115,10 +115,10 @@ def test_estimates_have_no_ids_and_unknown_names_are_refused(calc):
     assert "snapshot desconhecido" in message
 
 
-def _cli_rows(snapshot: str, text_file, output_tokens: int) -> list[dict]:
+def _cli_rows(snapshot: str, text_file, output_tokens: int, *extra: str) -> list[dict]:
     out = subprocess.run(
         [sys.executable, "-m", "calculators", "cost", "--snapshot", snapshot, "--file", str(text_file)]
-        + ["--output-tokens", str(output_tokens), "--json"],
+        + ["--output-tokens", str(output_tokens), "--json", *extra],
         capture_output=True,
         text=True,
         check=True,
@@ -133,6 +133,8 @@ def _assert_same_rows(page_rows: list[dict], cli_rows: list[dict], label: str) -
         where = f"{label}: {c['model']} on {c['provider']}"
         assert p["input_tokens"] == c["input_tokens"], where
         assert p["output_tokens"] == c["output_tokens"], where
+        assert p["tier_above_input_tokens"] == c["tier_above_input_tokens"], where
+        assert p["price_condition"] == c["price_condition"], where
         if c["cost_usd"] is None:
             assert p["cost_usd"] is None, f"{where}: the page shows a cost where Python has none"
         else:
@@ -160,6 +162,25 @@ def test_cost_table_equals_the_cli_row_by_row(calc, tmp_path, snapshot, kind):
         # The long text is billed at Gemini's long-prompt tier, and only at that one.
         gemini = {r["provider"] for r in rows if r["model"] == "Gemini 1.5 Pro"}
         assert gemini == {"Google (prompt >128K)"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "options"),
+    [(("--at", "02:00"), {"atUtc": "02:00"}), (("--at", "23:59"), {"atUtc": "23:59"}), (("--batch",), {"batch": True})],
+)
+def test_time_of_day_and_batch_prices_equal_the_cli(calc, tmp_path, extra, options):
+    text = big_text(600_000)  # long enough to cross the 100K and 200K tiers, under a condition too
+    path = tmp_path / "texto.txt"
+    path.write_text(text, encoding="utf-8")
+    cli = _cli_rows("latest", path, 1_000, *extra)
+    rows = calc.page.evaluate(
+        "([text, options]) => window.llms101.costTable({text, snapshot: 'latest', outputTokens: 1000, ...options})",
+        [text, options],
+    )
+    _assert_same_rows(rows, cli, f"latest {extra}")
+    assert any(r["tier_above_input_tokens"] for r in rows)
+    # 02:00 UTC is in DeepSeek's 01:00-04:00 window; 23:59 is in none (the ordinary price); batch is its own price.
+    assert any(r["price_condition"] for r in rows) == (options != {"atUtc": "23:59"})
 
 
 def test_catalogue_costs_equal_python_on_every_row(calc):
