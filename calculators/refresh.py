@@ -289,7 +289,10 @@ def normalise_genai(providers: list, *, as_of: str, source_prefix: str) -> list[
             confidence = "estimate" if fallback else "secondary"
             provider_name = _provider_name(provider_id, cat.creator)
             ordinary = set()
-            for condition, resolved in [("", prices), *_conditional_prices(model, at)]:
+            conditional = _conditional_prices(model, at)
+            if fallback:  # genai-prices does not carry another provider's batch prices over (ModelInfo.calc_price)
+                conditional = [(c, p) for c, p in conditional if c != "batch"]
+            for condition, resolved in [("", prices), *conditional]:
                 for metric, attr in (
                     ("input_usd_per_mtok", "input_mtok"),
                     ("output_usd_per_mtok", "output_mtok"),

@@ -151,3 +151,81 @@ def test_bad_metadata(scratch):
     (scratch / "snapshot.json").write_text(json.dumps({"id": "2024-05", "title": "x"}), encoding="utf-8")
     with pytest.raises(DataError, match="snapshot.json, column 'as_of'"):
         load_snapshot("2024-05")
+
+
+# --- prompt-length tiers and conditional prices ------------------------------------------------------------------
+@pytest.fixture
+def tiered(tmp_path, monkeypatch):
+    """A copy of the current snapshot (which has tiers and conditions) in a scratch data folder."""
+    root = tmp_path / "snapshots"
+    latest = data.snapshot_path("latest")
+    shutil.copytree(latest, root / latest.name)
+    monkeypatch.setattr(data, "SNAPSHOT_DIR", root)
+    return root / latest.name
+
+
+def _tier_row(folder, condition: str = "") -> int:
+    df = pd.read_csv(folder / "figures.csv", dtype=str, keep_default_na=False)
+    return int(df.index[(df["above_input_tokens"] != "") & (df["condition"] == condition)][0])
+
+
+def test_tiers_and_conditions_load_as_price_variants():
+    df = load_snapshot("latest").set_index(["model", "provider"])
+    haiku = df.loc[("Claude Haiku 5.5", "Anthropic")]
+    assert haiku["input_usd_per_mtok"] == 0.1  # the ordinary base price stays in the price column
+    variants = {(v.condition, v.metric, v.above_input_tokens): v.usd_per_mtok for v in haiku["price_variants"]}
+    assert variants[("", "input_usd_per_mtok", 100_000)] == 0.5
+    assert variants[("batch", "input_usd_per_mtok", 0)] == 0.05
+    deepseek = df.loc[("DeepSeek V4 Pro", "DeepSeek"), "price_variants"]
+    assert {v.condition for v in deepseek} == {"utc 01:00-04:00", "utc 06:00-10:00"}
+    assert df.loc[("Llama 3.3 70B", "Groq"), "price_variants"] == ()
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "message"),
+    [
+        ({"above_input_tokens": "0"}, "above_input_tokens", "not a positive whole number"),
+        ({"above_input_tokens": "-5"}, "above_input_tokens", "not a positive whole number"),
+        ({"above_input_tokens": "1.5e5"}, "above_input_tokens", "not a positive whole number"),
+        ({"above_input_tokens": "100000000000"}, "above_input_tokens", "not a prompt length"),
+        ({"metric": "ttft_s"}, "above_input_tokens", "only prices have tiers"),
+        ({"condition": "weekends"}, "condition", "is not 'batch' or 'utc HH:MM-HH:MM'"),
+        ({"condition": "utc 25:00-01:00"}, "condition", "is not 'batch' or 'utc HH:MM-HH:MM'"),
+        ({"condition": "utc 01:00-01:00", "above_input_tokens": ""}, "condition", "empty time window"),
+    ],
+)
+def test_bad_tier_names_file_row_and_column(tiered, changes, column, message):
+    line = _edit_figure(tiered, _tier_row(tiered), **changes)
+    with pytest.raises(DataError) as err:
+        load_snapshot("latest")
+    text = str(err.value)
+    assert "figures.csv" in text and f"row {line}" in text and f"column '{column}'" in text and message in text
+
+
+def test_a_tier_without_its_base_price_is_rejected(tiered):
+    df = pd.read_csv(tiered / "figures.csv", dtype=str, keep_default_na=False)
+    tier = df.loc[_tier_row(tiered)]
+    base = (
+        (df["model"] == tier["model"])
+        & (df["provider"] == tier["provider"])
+        & (df["metric"] == tier["metric"])
+        & (df["above_input_tokens"] == "")
+        & (df["condition"] == "")
+    )
+    df[~base].to_csv(tiered / "figures.csv", index=False)
+    with pytest.raises(DataError, match="column 'above_input_tokens': a tier without the base price"):
+        load_snapshot("latest")
+
+
+def test_overlapping_tiers_are_rejected(tiered):
+    path = tiered / "figures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    tier_line = lines[_tier_row(tiered) + 1]
+    path.write_text("\n".join([*lines, tier_line]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"column 'metric': duplicate figure .*above \d+ input tokens"):
+        load_snapshot("latest")
+
+
+def test_a_file_without_the_tier_columns_still_loads():
+    figures = load_figures("2024-05")
+    assert (figures["above_input_tokens"] == 0).all() and (figures["condition"] == "").all()
