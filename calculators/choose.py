@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import formatting
 from .latency import latency_table
-from .pricing import cost_table, model_prices, prompt_tier, provider_name, tier_applies  # noqa: F401 - re-exported
+from .pricing import cost_table, model_prices
 
 DAYS_PER_MONTH = 30
 
@@ -53,12 +53,12 @@ def model_summary(df: pd.DataFrame) -> pd.DataFrame:
     """One row per model: quality figures (with source, as-of date and confidence), openness, price and speed.
 
     ``blended_usd_per_mtok`` is the median over the model's providers of the 3:1 blended list price
-    (``calculators.pricing.model_prices``), at the prices of ordinary prompts (a tier for long prompts only, such
-    as ``Google (prompt >128K)``, is left out); ``priced_providers`` says over how many. ``speed_tokens_per_s`` is
+    (``calculators.pricing.model_prices``), at the base prices of ordinary prompts (not a long-prompt tier);
+    ``priced_providers`` says over how many. ``speed_tokens_per_s`` is
     Artificial Analysis' median across providers where the data has it, otherwise the median of the providers'
     own figures; ``speed_basis`` says which ("model median", "provider median" or "missing").
     ``price_has_estimate`` is true when an estimated price entered the median. ``providers`` counts the distinct
-    providers (a provider listed once per prompt-length tier counts once).
+    providers.
 
     Example: model_summary(load_snapshot("2024-05")).set_index("model").loc["Claude 3 Opus", "quality_index"] -> 94.0
     """
@@ -74,13 +74,12 @@ def model_summary(df: pd.DataFrame) -> pd.DataFrame:
     out["open_weights"] = out["open_weights"].astype("boolean")
     out["openness"] = out["open_weights"].map(openness_pt, na_action=None)
 
-    short_prompts = df[[prompt_tier(p)[0] == 0 for p in df["provider"]]]
-    prices = model_prices(short_prompts).set_index("model")
+    prices = model_prices(df).set_index("model")
     out["blended_usd_per_mtok"] = prices["blended_usd_per_mtok"].reindex(out.index)
     out["priced_providers"] = prices["priced_providers"].reindex(out.index).fillna(0).astype("int64")
-    estimated = _price_estimated(short_prompts) & short_prompts["input_usd_per_mtok"].notna()
-    out["price_has_estimate"] = estimated.groupby(short_prompts["model"]).any().reindex(out.index, fill_value=False)
-    out["providers"] = per_model["provider"].apply(lambda p: len({provider_name(x) for x in p if x}))
+    estimated = _price_estimated(df) & df["input_usd_per_mtok"].notna()
+    out["price_has_estimate"] = estimated.groupby(df["model"]).any().reindex(out.index, fill_value=False)
+    out["providers"] = per_model["provider"].apply(lambda p: len({x for x in p if x}))
 
     model_speed = pd.to_numeric(out["model_output_tokens_per_s"], errors="coerce").astype("float64")
     provider_median = per_model["output_tokens_per_s"].median()
@@ -309,10 +308,6 @@ def choose(
             failed.append(
                 f"{number_pt(request_tokens, 0)} tokens > janela de {number_pt(row.context_window_tokens, 0)}"
             )
-        if not tier_applies(row.provider, input_tokens):
-            low, high = prompt_tier(row.provider)
-            tier = f"> {low // 1000}K" if low else f"≤ {int(high) // 1000}K"
-            failed.append(f"esse preço vale só para prompts {tier} tokens")
         if math.isnan(row.cost_usd):
             unknown.append("preço: sem dado")
         statuses.append(FAILS if failed else UNKNOWN if unknown else FITS)

@@ -43,10 +43,10 @@ def _one(df: pd.DataFrame, model: str, column: str, provider: str | None = None)
 def review_costs_usd(df: pd.DataFrame) -> pd.Series:
     """Median cost over each model's providers of the article's review (3,000 in + 1,000 out), by model.
 
-    Only rows whose prices apply to a 3,000-token prompt count (not ``Google (prompt >128K)``).
+    Each row at the price a 3,000-token prompt pays (Gemini's ≤128K tier).
     """
     costs = cost_table(df, input_tokens=REVIEW_INPUT_TOKENS, output_tokens=REVIEW_OUTPUT_TOKENS)
-    return costs[costs["tier_applies"]].groupby("model")["cost_usd"].median()
+    return costs.groupby("model")["cost_usd"].median()
 
 
 def provider_speed_ranking(df: pd.DataFrame, model: str) -> pd.DataFrame:

@@ -160,7 +160,6 @@ def cmd_cost(args) -> int:
             "cost_usd": _number(r.cost_usd),
         }
         for r in table.itertuples()
-        if r.tier_applies  # a provider's long-prompt tier does not price a short request, and vice versa
     ]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))

@@ -15,7 +15,6 @@ import math
 
 import pandas as pd
 
-from .choose import tier_applies
 from .claims import REVIEW_INPUT_TOKENS, REVIEW_OUTPUT_TOKENS
 from .data import list_snapshots, load_snapshot
 from .fx import usd_to_brl
@@ -94,6 +93,7 @@ CALCULATOR_COLUMNS = [
     "price_estimate",
     "tier_above_input_tokens",
     "price_condition",
+    "price_variants",
     "cost_usd",
     "requests_per_day",
     "monthly_cost_usd",
@@ -120,8 +120,7 @@ def calculator_table(
     ``pricing.cost_table``'s; ``monthly_cost_usd`` is ``pricing.monthly_cost_usd`` on each row's price; the BRL
     columns are ``fx.usd_to_brl`` at ``brl_per_usd`` (missing when no rate is given). Long prompts pay their
     row's tier (``tier_above_input_tokens``); ``at_utc`` and ``batch`` as in ``cost_table``. A missing price gives
-    missing costs, never zero. A price tier that does not apply to the request's length (``Google (prompt
-    >128K)`` for a short text, see ``choose.prompt_tier``) is left out. Sorted from the cheapest request to the
+    missing costs, never zero. Sorted from the cheapest request to the
     dearest, missing costs last.
 
     Example: calculator_table(df, input_tokens=3_000, output_tokens=1_000, requests_per_day=1_000,
@@ -130,8 +129,7 @@ def calculator_table(
     costs = cost_table(
         df, text=text, input_tokens=input_tokens, output_tokens=output_tokens, at_utc=at_utc, batch=batch
     )
-    applies = [tier_applies(p, int(n)) for p, n in zip(costs["provider"], costs["input_tokens"], strict=True)]
-    costs = costs[applies].copy()
+    costs = costs.copy()
     costs["price_estimate"] = price_is_estimate(costs)
     costs["requests_per_day"] = requests_per_day
     monthly = []
@@ -221,9 +219,8 @@ def review_costs_by_snapshot(
 
     One row per (snapshot, model), with the model's ``creator``: ``median_cost_usd`` (over the model's priced
     providers, as the article's figures are), ``min_cost_usd`` and ``cheapest_provider`` (every provider at that
-    cost, comma-separated), ``priced_providers``. A model with no priced provider has missing costs. Price tiers
-    that do not apply to a prompt of ``input_tokens`` are left out (so
-    Gemini counts at its ≤128K price; ``claims.review_costs_usd`` keeps both tiers, as Artificial Analysis did).
+    cost, comma-separated), ``priced_providers``. A model with no priced provider has missing costs. Each
+    provider prices the prompt at the tier its length falls in (Gemini's ≤128K price for the review).
 
     Example: review_costs_by_snapshot(["2024-05"]) -> Claude 3 Opus: median 0.12 USD,
              cheapest_provider "Amazon Bedrock, Anthropic"
@@ -232,7 +229,6 @@ def review_costs_by_snapshot(
     for snap in _snapshot_ids(snapshots):
         df = load_snapshot(snap)
         costs = cost_table(df, input_tokens=input_tokens, output_tokens=output_tokens)
-        costs = costs[[tier_applies(p, input_tokens) for p in costs["provider"]]]
         priced = costs[costs["cost_usd"].notna()]
         median = costs.groupby("model")["cost_usd"].median()
         lowest = priced.groupby("model")["cost_usd"].transform("min")

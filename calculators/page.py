@@ -28,7 +28,7 @@ from .data import list_snapshots, load_snapshot
 from .formatting import MISSING_PT
 from .fx import default_usd_brl
 from .latency import latency_table
-from .pricing import MTOK, prompt_tier
+from .pricing import MTOK
 from .tokens import ESTIMATE_RULES, MAX_DISPLAY_TOKENS, TOKENIZERS, tokenizer_source
 
 PAGE_DATA_FORMAT = 1
@@ -45,8 +45,7 @@ def _number(value) -> float | None:
 def snapshot_rows(df: pd.DataFrame) -> list[dict]:
     """One dict per (model, provider) of a loaded snapshot, in the snapshot's order (the CLI's order).
 
-    ``tier_min_input_tokens`` / ``tier_max_input_tokens`` are ``pricing.prompt_tier``'s bounds (None = no upper
-    bound); ``price_variants`` the row's tiers and conditional prices (``data.PriceVariant``); speeds are
+    ``price_variants`` are the row's tiers and conditional prices (``data.PriceVariant``); speeds are
     ``latency.latency_table``'s (the provider's own median, else the model's).
 
     Example: snapshot_rows(load_snapshot("2024-05"))[3] -> {"model": "Claude 3 Opus", "provider": "Anthropic",
@@ -56,7 +55,6 @@ def snapshot_rows(df: pd.DataFrame) -> list[dict]:
     estimates = price_is_estimate(df)
     rows = []
     for i, r in enumerate(df.itertuples(index=False)):
-        low, high = prompt_tier(r.provider)
         rows.append(
             {
                 "model": r.model,
@@ -68,8 +66,6 @@ def snapshot_rows(df: pd.DataFrame) -> list[dict]:
                 "output_usd_per_mtok": _number(r.output_usd_per_mtok),
                 "cached_input_usd_per_mtok": _number(r.cached_input_usd_per_mtok),
                 "price_estimate": bool(estimates.iloc[i]),
-                "tier_min_input_tokens": int(low),
-                "tier_max_input_tokens": None if math.isinf(high) else int(high),
                 "ttft_s": _number(speeds["ttft_s"].iloc[i]),
                 "speed_tokens_per_s": _number(speeds["speed_tokens_per_s"].iloc[i]),
                 "speed_basis": str(speeds["speed_basis"].iloc[i]),

@@ -24,43 +24,6 @@ class Price:
     cached_input_usd_per_mtok: float | None = None
 
 
-_TIER = re.compile(r"\(prompt (≤|<=|>)\s*(\d+)K\)")
-
-
-def prompt_tier(provider: str) -> tuple[int, float]:
-    """The prompt lengths a provider row's prices apply to, as ``(more_than_tokens, at_most_tokens)``.
-
-    Some providers price by prompt length; the dataset then lists the provider once per tier, with the tier in
-    its name (``Google (prompt ≤128K)``, ``Google (prompt >128K)``; K = 1,000 tokens). Any other row applies to
-    every prompt.
-
-    Example: prompt_tier("Google (prompt >128K)") -> (128000, inf);  prompt_tier("Groq") -> (0, inf)
-    """
-    match = _TIER.search(provider or "")
-    if match is None:
-        return 0, math.inf
-    bound = int(match.group(2)) * 1_000
-    return (bound, math.inf) if match.group(1) == ">" else (0, bound)
-
-
-def provider_name(provider: str) -> str:
-    """The provider without its prompt-length tier.
-
-    Example: provider_name("Google (prompt >128K)") -> 'Google';  provider_name("Groq") -> 'Groq'
-    """
-    return _TIER.sub("", provider or "").strip()
-
-
-def tier_applies(provider: str, input_tokens: int) -> bool:
-    """Whether a prompt of ``input_tokens`` is billed at this provider row's prices.
-
-    Example: tier_applies("Google (prompt ≤128K)", 3_000) -> True
-             tier_applies("Google (prompt >128K)", 3_000) -> False
-    """
-    low, high = prompt_tier(provider)
-    return (input_tokens > low or low == 0) and input_tokens <= high
-
-
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
@@ -125,6 +88,19 @@ def applied_price(
         if v.above_input_tokens and input_tokens > v.above_input_tokens:
             price, tier = v.usd_per_mtok, v.above_input_tokens
     return price, tier
+
+
+def long_prompt_tier(variants) -> tuple[int, dict[str, float]]:
+    """The one long-prompt tier of a row's ordinary prices: ``(above_input_tokens, {metric: usd_per_mtok})``, or
+    ``(0, {})`` without one. Raises ValueError on a row with several thresholds (the charts draw one).
+
+    Example: long_prompt_tier(gemini_pro_variants) -> (128000, {'input_usd_per_mtok': 7.0, 'output_usd_per_mtok': 21.0})
+    """
+    tiers = [v for v in variants if v.condition == "" and v.above_input_tokens]
+    thresholds = sorted({v.above_input_tokens for v in tiers})
+    if len(thresholds) > 1:
+        raise ValueError(f"a row with {len(thresholds)} prompt-length tiers ({thresholds}); the charts draw one")
+    return (thresholds[0], {v.metric: v.usd_per_mtok for v in tiers}) if thresholds else (0, {})
 
 
 def _check_count(name: str, value: int) -> None:
@@ -246,8 +222,8 @@ def cost_table(
     at_utc: str | None = None,
     batch: bool = False,
 ) -> pd.DataFrame:
-    """``df`` plus ``input_tokens``, ``output_tokens``, ``cached_input_tokens``, ``tier_applies``, the prices the
-    request pays (``applied_*_usd_per_mtok``, with ``tier_above_input_tokens`` and ``price_condition``),
+    """``df`` plus ``input_tokens``, ``output_tokens``, ``cached_input_tokens``, the prices the request pays
+    (``applied_*_usd_per_mtok``, with ``tier_above_input_tokens`` and ``price_condition``),
     ``blended_usd_per_mtok`` and ``cost_usd``.
 
     Give either ``input_tokens`` (the same count on every row) or ``text`` (counted with each row's own
@@ -278,7 +254,6 @@ def cost_table(
         raise ValueError(f"cached_input_tokens ({cached_input_tokens}) cannot exceed the input tokens of a row")
     out["output_tokens"] = int(output_tokens)
     out["cached_input_tokens"] = int(cached_input_tokens)
-    out["tier_applies"] = [tier_applies(p, int(n)) for p, n in zip(out["provider"], out["input_tokens"], strict=True)]
     _applied_prices(out, at_utc=at_utc, batch=batch)
     fresh = out["input_tokens"] - cached_input_tokens
     cached_cost = out["applied_cached_input_usd_per_mtok"] * cached_input_tokens if cached_input_tokens else 0.0
@@ -294,11 +269,10 @@ def cost_table(
 def model_prices(df: pd.DataFrame) -> pd.DataFrame:
     """One row per model: the median over its providers of the input, output and blended prices.
 
-    Prices of ordinary prompts: a row priced only for long prompts (``Google (prompt >128K)``) is left out.
-    Artificial Analysis' model-level price is this median for most models; ``aa_blended_usd_per_mtok`` keeps their
-    own figure beside it for comparison (for Gemini 1.5 it was the long-prompt tier).
+    The base prices of ordinary prompts (a long-prompt tier is in ``price_variants``, not here). Artificial
+    Analysis' model-level price is this median for most models; ``aa_blended_usd_per_mtok`` keeps their own figure
+    beside it for comparison (for Gemini 1.5 it was the long-prompt tier).
     """
-    df = df[[prompt_tier(p)[0] == 0 for p in df["provider"]]]
     priced = df.assign(
         blended_usd_per_mtok=blended_usd_per_mtok(
             input_usd_per_mtok=df["input_usd_per_mtok"], output_usd_per_mtok=df["output_usd_per_mtok"]

@@ -14,13 +14,12 @@ import random
 import pytest
 from test_charts_speed import calculates, dataset_rows, evaluate, params_of, parse_vega, rows_with, run_vega  # noqa: F401
 
-from calculators import Price, load_snapshot, monthly_cost_usd, request_cost_usd
+from calculators import Price, cost_table, load_snapshot, monthly_cost_usd, request_cost_usd
 from calculators.charts.choice import (
     ANY_OPENNESS,
     COST_USD_EXPR,
     FAIL_EXPRS,
     MONTHLY_COST_USD_EXPR,
-    NO_LIMIT_TOKENS,
     NOTHING_FITS_PT,
     STATUS_EXPR,
     UNKNOWN_EXPRS,
@@ -62,7 +61,7 @@ def test_formulas_are_pure_arithmetic():
 
 def test_status_expression_reads_the_two_flags():
     assert STATUS_EXPR == f"datum.fails ? '{FAILS}' : datum.unknown ? '{UNKNOWN}' : '{FITS}'"
-    assert set(FAIL_EXPRS) == {"open_weights", "quality", "e2e", "context", "prompt_tier"}
+    assert set(FAIL_EXPRS) == {"open_weights", "quality", "e2e", "context"}
     assert set(UNKNOWN_EXPRS) == {"open_weights", "quality", "e2e", "context", "price"}
 
 
@@ -73,11 +72,16 @@ def test_spec_uses_the_module_formulas(lab):
     assert exprs["status"] == STATUS_EXPR
 
 
-@pytest.mark.parametrize("tokens", [(0, 0), (1, 1), (3_000, 1_000), (2_000, 500), (150_000, 4_000)])
-def test_browser_cost_matches_pricing(lab, tokens):
+@pytest.mark.parametrize(
+    "tokens", [(0, 0), (1, 1), (3_000, 1_000), (2_000, 500), (128_000, 10), (128_001, 10), (150_000, 4_000)]
+)
+def test_browser_cost_matches_pricing(df, lab, tokens):
+    """Every row, at the tier its prompt falls in (Gemini's above 128,000 tokens): pricing.cost_table's prices."""
     input_tokens, output_tokens = tokens
     params = {"input_tokens": input_tokens, "output_tokens": output_tokens, "requests_per_day": 1_000}
     _, exprs, rows = lab
+    table = cost_table(df, input_tokens=input_tokens, output_tokens=output_tokens)
+    paid = {f"{r.model} · {r.provider}": r for r in table.itertuples()}
     priced = 0
     for row in rows:
         cost = evaluate(exprs["cost_usd"], row, params)
@@ -85,7 +89,9 @@ def test_browser_cost_matches_pricing(lab, tokens):
         if row["input_usd_per_mtok"] is None or row["output_usd_per_mtok"] is None:
             assert cost is None and monthly is None, row["label"]
             continue
-        price = Price(row["input_usd_per_mtok"], row["output_usd_per_mtok"])
+        applied = paid[row["label"]]
+        price = Price(applied.applied_input_usd_per_mtok, applied.applied_output_usd_per_mtok)
+        assert cost == pytest.approx(applied.cost_usd, rel=1e-12, abs=1e-15)
         assert cost == pytest.approx(
             request_cost_usd(price, input_tokens=input_tokens, output_tokens=output_tokens), rel=1e-12, abs=1e-15
         )
@@ -176,8 +182,8 @@ def test_lab_data_keeps_missing_figures_missing(df):
     data = lab_data(df)
     octo = data[(data["model"] == "Llama 3 70B") & (data["provider"] == "OctoAI")].iloc[0]
     assert math.isnan(octo["input_usd_per_mtok"])
-    flash_long = data[data["provider"] == "Google (prompt >128K)"].iloc[0]
-    assert flash_long["prompt_above_tokens"] == 128_000 and flash_long["prompt_max_tokens"] == NO_LIMIT_TOKENS
+    flash = data[(data["model"] == "Gemini 1.5 Flash") & (data["provider"] == "Google")].iloc[0]
+    assert flash["tier_above_tokens"] == 128_000 and flash["tier_input_usd_per_mtok"] == 0.7
     azure = data[(data["model"] == "Llama 3 70B") & (data["provider"] == "Microsoft Azure")].iloc[0]
     assert "preço estimado" in azure["notes"]
     bare = df.copy()

@@ -11,9 +11,9 @@ from vega_eval import vega_eval
 
 from calculators import Price, list_snapshots, load_snapshot, monthly_cost_usd, request_cost_usd
 from calculators.charts import price
-from calculators.choose import tier_applies
 from calculators.costs import calculator_table, calculator_tables, load_snapshots, review_costs_by_snapshot
 from calculators.fx import usd_to_brl
+from calculators.pricing import applied_price
 
 
 @pytest.fixture(scope="module")
@@ -65,17 +65,24 @@ def test_evaluator_does_arithmetic():
 
 # --- formula pins --------------------------------------------------------------------------------------------------
 def _datum(row, **extra):
+    """What the chart data holds for a row: its base prices and its long-prompt tier (chart_rows' columns)."""
+    tiers = price.tier_columns(pd.DataFrame([row]))
     return {
         "input_usd_per_mtok": float(row["input_usd_per_mtok"]),
         "output_usd_per_mtok": float(row["output_usd_per_mtok"]),
+        **{column: tiers[column].iloc[0] for column in tiers},
         **extra,
     }
 
 
-def _price(row):
-    return Price(
-        input_usd_per_mtok=float(row["input_usd_per_mtok"]), output_usd_per_mtok=float(row["output_usd_per_mtok"])
-    )
+def _price(row, input_tokens: int = 0):
+    """The prices a request of ``input_tokens`` pays on ``row``: its tier's above the threshold (Python's rule)."""
+    variants = row.get("price_variants") or ()
+    paid = {
+        m: applied_price(float(row[m]), variants, m, input_tokens=input_tokens)[0]
+        for m in ("input_usd_per_mtok", "output_usd_per_mtok")
+    }
+    return Price(input_usd_per_mtok=paid["input_usd_per_mtok"], output_usd_per_mtok=paid["output_usd_per_mtok"])
 
 
 def test_cost_formula_matches_request_cost_usd(priced_rows):
@@ -85,7 +92,7 @@ def test_cost_formula_matches_request_cost_usd(priced_rows):
     checked = 0
     for (_, row), n_in, n_out in itertools.product(priced_rows.iterrows(), inputs, outputs):
         browser = vega_eval(price.COST_USD_EXPR, _datum(row, input_tokens=n_in), {"output_tokens": n_out})
-        python = request_cost_usd(_price(row), input_tokens=n_in, output_tokens=n_out)
+        python = request_cost_usd(_price(row, n_in), input_tokens=n_in, output_tokens=n_out)
         assert browser == pytest.approx(python, rel=1e-12, abs=1e-15), (row["model"], row["provider"], n_in, n_out)
         checked += 1
     assert checked > 10_000
@@ -95,11 +102,12 @@ def test_monthly_formula_matches_monthly_cost_usd(priced_rows):
     rng = random.Random(7)
     for _, row in priced_rows.iterrows():
         for _ in range(40):
-            per_day, n_in, n_out = rng.randrange(0, 50_001), rng.randrange(0, 20_001), rng.randrange(0, 5_001)
+            per_day, n_out = rng.randrange(0, 50_001), rng.randrange(0, 5_001)
+            n_in = rng.choice([rng.randrange(0, 20_001), rng.randrange(100_000, 300_001)])
             params = {"requests_per_day": per_day, "workload_input_tokens": n_in, "workload_output_tokens": n_out}
             browser = vega_eval(price.MONTHLY_COST_USD_EXPR, _datum(row), params)
             python = monthly_cost_usd(
-                _price(row),
+                _price(row, n_in),
                 requests_per_day=per_day,
                 input_tokens=n_in,
                 output_tokens=n_out,
@@ -131,13 +139,20 @@ def test_priced_guard(df):
         assert vega_eval(price.PRICED_EXPR, datum) is expected
 
 
-def test_tier_formula_matches_tier_applies(df):
+@pytest.mark.parametrize("snapshot", [s["id"] for s in list_snapshots()])
+def test_tier_price_formula_matches_applied_price(snapshot):
+    """The browser's tier choice: the base price up to the threshold, the tier's above it (pricing.applied_price)."""
+    df = load_snapshot(snapshot)
     rows = price.chart_rows(df)
-    assert set(rows["tier_above_tokens"]) == {0, 128_000}  # Gemini's two prompt tiers are in the data
-    for row in rows.to_dict("records"):
-        for n in (0, 1, 3_000, 127_999, 128_000, 128_001, 1_000_000):
-            browser = vega_eval(price.TIER_APPLIES_EXPR, row, {"workload_input_tokens": n})
-            assert browser == tier_applies(row["provider"], n), (row["provider"], n)
+    assert rows["tier_above_tokens"].max() > 0  # the data has long-prompt tiers (Gemini 1.5; Claude, Grok, GPT-6)
+    expr = price.tier_price_expr("input_usd_per_mtok", "n")
+    for (_, row), chart_row in zip(df.iterrows(), rows.to_dict("records"), strict=True):
+        if pd.isna(row["input_usd_per_mtok"]):
+            continue
+        above = int(chart_row["tier_above_tokens"])
+        for n in sorted({0, 1, 3_000, above, above + 1, 1_000_000}):
+            browser = vega_eval(expr, chart_row, {"n": n})
+            assert browser == _price(row, n).input_usd_per_mtok, (row["model"], row["provider"], n)
 
 
 # --- builders ------------------------------------------------------------------------------------------------------
@@ -164,7 +179,8 @@ def test_text_cost_chart_validates_and_uses_the_formula(df, article_text):
     assert "preço estimado" in azure["note_pt"]
     raw = {r["row_label"]: r for r in next(iter(spec["datasets"].values()))}
     assert raw["Llama 3 70B · OctoAI"]["input_usd_per_mtok"] is None  # missing stays missing (null), never 0
-    assert not data["provider"].str.contains(">128K").any()  # a short text is not billed at the long-prompt tier
+    gemini = data[data["row_label"] == "Gemini 1.5 Pro · Google"].iloc[0]  # one row, with its long-prompt tier
+    assert gemini["tier_above_tokens"] == 128_000 and gemini["tier_input_usd_per_mtok"] == 7
 
 
 @pytest.mark.parametrize("rate", [None, 5.1356])
@@ -183,9 +199,7 @@ def test_workload_chart_validates(df, rate):
     assert price.MONTHLY_COST_USD_EXPR in calcs["monthly_cost_usd"]
     assert price.MONTHLY_COST_BRL_EXPR in calcs["monthly_cost_brl"]
     assert price.RATE_SET_EXPR in calcs["monthly_cost_brl"]
-    filters = [t["filter"] for t in spec["transform"] if "filter" in t] if "transform" in spec else []
-    filters += [t["filter"] for layer in spec.get("layer", []) for t in layer.get("transform", []) if "filter" in t]
-    assert price.TIER_APPLIES_EXPR in filters
+    assert price.tier_note_expr("workload_input_tokens") in calcs["tier_pt"]
 
 
 def test_review_history_chart_validates_with_several_snapshots(df):
@@ -256,7 +270,6 @@ def test_workload_chart_snapshot_menu():
     assert params["snapshot"]["value"] == frames.attrs["snapshots"][-1]
     assert params["snapshot"]["bind"]["options"] == frames.attrs["snapshots"]
     assert price.SNAPSHOT_FILTER_EXPR in _filters(spec)
-    assert price.TIER_APPLIES_EXPR in _filters(spec)
 
 
 def test_pt_number_expression_shape():
@@ -293,7 +306,9 @@ def test_text_cost_labels_in_vega(df, article_text, run_vega):
             if pd.isna(ref["input_usd_per_mtok"]):
                 assert row["cost_label"] == "sem dado" and row["cost_usd"] is None
                 continue
-            python = request_cost_usd(_price(ref), input_tokens=int(ref["input_tokens"]), output_tokens=n_out)
+            python = request_cost_usd(
+                _price(ref, int(ref["input_tokens"])), input_tokens=int(ref["input_tokens"]), output_tokens=n_out
+            )
             assert row["cost_label"].startswith(usd_pt(python, price.COST_DECIMALS)), (label, n_out)
             assert ("tokens estimados" in row["cost_label"]) == (not ref["input_tokens_exact"])
             assert ("preço estimado" in row["cost_label"]) == bool(ref["price_estimate"])
@@ -322,11 +337,14 @@ def test_workload_labels_rate_and_tiers_in_vega(df, run_vega):
     brl = usd_pt(usd_to_brl(month, brl_per_usd=5.0), 2).replace("US$", "R$")
     assert shown["Claude 3 Opus · Anthropic"] == f"{usd_pt(month, 2)} · {brl}"  # tie with Bedrock: the creator
     assert all("R$" not in r["month_label"] for r in no_rate)  # an empty rate box: dollars only, no R$ 0,00
-    providers_shown = {r["provider"] for r in every}
-    assert "Google (prompt ≤128K)" in providers_shown and "Google (prompt >128K)" not in providers_shown
-    assert len(every) == len(df) - 2
-    long_providers = {r["provider"] for r in long_prompt}
-    assert "Google (prompt >128K)" in long_providers and "Google (prompt ≤128K)" not in long_providers
+    assert len(every) == len(df)  # one row per (model, provider): a price tier is not a provider
+    gemini_short = next(r for r in every if r["row_label"] == "Gemini 1.5 Pro · Google")
+    gemini_long = next(r for r in long_prompt if r["row_label"] == "Gemini 1.5 Pro · Google")
+    assert "prompt longo" not in gemini_short["month_label"]
+    assert "preço de prompt longo, > 128.000 tokens" in gemini_long["month_label"]
+    pro = df[(df["model"] == "Gemini 1.5 Pro") & (df["provider"] == "Google")].iloc[0]
+    long_month = monthly_cost_usd(_price(pro, 200_000), requests_per_day=10, input_tokens=200_000, output_tokens=1_000)
+    assert gemini_long["month_label"].startswith(usd_pt(long_month, 2))
     octo = next(r for r in every if r["row_label"] == "Llama 3 70B · OctoAI")
     assert octo["month_label"] == "sem dado" and octo["monthly_cost_usd"] is None
 

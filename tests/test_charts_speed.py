@@ -53,11 +53,20 @@ LOGIC = ARITHMETIC + (
     ast.Call,
 )
 GUARDED = re.compile(r"^\((?P<checks>.+)\) \? \((?P<expr>.+)\) : null$")
+# A choice between two plain values, "(check ? a : b)", as a long-prompt tier picks its price
+# (charts.base.tier_price_expr); allowed inside arithmetic, with logic in its check only.
+CHOICE = re.compile(r"\((?P<check>[^?:()]+)\?(?P<then>[^?:()]+):(?P<other>[^?:()]+)\)")
 
 
 @functools.lru_cache(maxsize=256)
 def parse_vega(expr: str, *, allowed=ARITHMETIC) -> ast.Expression:
-    """A Vega expression as a Python AST, refused unless every node is in ``allowed``."""
+    """A Vega expression as a Python AST, refused unless every node is in ``allowed``.
+
+    A choice ``(check ? a : b)`` between two plain values is allowed anywhere (its check may use logic).
+    """
+    expr, choices = CHOICE.subn(lambda m: f"({m['then']} if {m['check']} else {m['other']})", expr)
+    if choices:
+        allowed = tuple(dict.fromkeys(allowed + LOGIC + (ast.IfExp,)))
     if re.search(r"[?:;\[\]{}]|=>", expr):
         raise ValueError(f"not a plain expression: {expr!r}")
     py = expr.replace("&&", " and ").replace("||", " or ")
@@ -107,6 +116,8 @@ def _eval(node, env):
         return env[node.id]
     if isinstance(node, ast.Call):
         return _valid(_eval(node.args[0], env))
+    if isinstance(node, ast.IfExp):
+        return _eval(node.body, env) if _truthy(_eval(node.test, env)) else _eval(node.orelse, env)
     if isinstance(node, ast.UnaryOp):
         value = _eval(node.operand, env)
         return (not _truthy(value)) if isinstance(node.op, ast.Not) else -_num(value)

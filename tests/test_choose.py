@@ -20,11 +20,8 @@ from calculators.choose import (
     model_summary,
     number_pt,
     openness_pt,
-    prompt_tier,
-    provider_name,
     response_times,
     response_times_display,
-    tier_applies,
     top_models,
     usd_text,
 )
@@ -51,20 +48,6 @@ def test_openness_pt():
     assert openness_pt(True) == "pesos abertos"
     assert openness_pt(False) == "fechado"
     assert openness_pt(pd.NA) == openness_pt(None) == openness_pt(math.nan) == "sem dado"
-
-
-def test_prompt_tiers():
-    assert prompt_tier("Google (prompt >128K)") == (128_000, math.inf)
-    assert prompt_tier("Google (prompt ≤128K)") == (0, 128_000)
-    assert prompt_tier("Groq") == (0, math.inf)
-    assert prompt_tier("") == (0, math.inf)
-    assert provider_name("Google (prompt >128K)") == provider_name("Google (prompt ≤128K)") == "Google"
-    assert provider_name("Groq") == "Groq"
-    assert tier_applies("Google (prompt ≤128K)", 128_000)
-    assert not tier_applies("Google (prompt ≤128K)", 128_001)
-    assert not tier_applies("Google (prompt >128K)", 128_000)
-    assert tier_applies("Google (prompt >128K)", 128_001)
-    assert tier_applies("Groq", 0) and tier_applies("Google (prompt ≤128K)", 0)
 
 
 def test_number_formats():
@@ -101,7 +84,8 @@ def test_model_summary_known_values(summary):
 
 
 def test_model_summary_prices_ordinary_prompts_only(summary):
-    """Gemini 1.5 Pro: 3.50 / 10.50 for prompts up to 128K -> (3 * 3.5 + 10.5) / 4 = 5.25; the >128K tier is out."""
+    """Gemini 1.5 Pro: 3.50 / 10.50 for prompts up to 128K -> (3 * 3.5 + 10.5) / 4 = 5.25; the >128K tier is not
+    a provider of its own (one Google row, with a tier)."""
     assert summary.loc["Gemini 1.5 Pro", "blended_usd_per_mtok"] == pytest.approx(5.25)
     assert summary.loc["Gemini 1.5 Pro", "priced_providers"] == 1
 
@@ -229,16 +213,14 @@ def test_context_window_edge(df):
 
 
 def test_prompt_tiers_in_choose(df):
+    """One Google row: a short prompt pays the base price, a long one the tier above 128,000 tokens."""
     short = choose(df, input_tokens=3_000, output_tokens=500, requests_per_day=1)
-    assert row(short, "Gemini 1.5 Pro", "Google (prompt ≤128K)")["status"] == FITS
-    long_tier = row(short, "Gemini 1.5 Pro", "Google (prompt >128K)")
-    assert long_tier["status"] == FAILS and "prompts > 128K" in long_tier["reason"]
+    assert row(short, "Gemini 1.5 Pro", "Google")["status"] == FITS
+    assert row(short, "Gemini 1.5 Pro", "Google")["cost_usd"] == pytest.approx((3_000 * 3.5 + 500 * 10.5) / 1e6)
     long = choose(df, input_tokens=200_000, output_tokens=500, requests_per_day=1)
-    assert row(long, "Gemini 1.5 Pro", "Google (prompt >128K)")["status"] == FITS
-    assert row(long, "Gemini 1.5 Pro", "Google (prompt >128K)")["cost_usd"] == pytest.approx(
-        (200_000 * 7 + 500 * 21) / 1e6
-    )
-    assert row(long, "Gemini 1.5 Pro", "Google (prompt ≤128K)")["status"] == FAILS
+    assert row(long, "Gemini 1.5 Pro", "Google")["status"] == FITS
+    assert row(long, "Gemini 1.5 Pro", "Google")["cost_usd"] == pytest.approx((200_000 * 7 + 500 * 21) / 1e6)
+    assert (short["model"] == "Gemini 1.5 Pro").sum() == 1
 
 
 def test_open_weights_constraint(df):

@@ -126,14 +126,15 @@ def test_binary_file_is_a_clear_error(tmp_path):
     assert "not UTF-8" in out.stderr
 
 
-def test_cost_leaves_out_tiers_that_do_not_apply():
-    rows = json.loads(
-        run("cost", "--snapshot", "2024-05", "--input-tokens", "3000", "--output-tokens", "0", "--json").stdout
-    )
-    providers = {r["provider"] for r in rows if r["model"] == "Gemini 1.5 Pro"}
-    assert providers == {"Google (prompt ≤128K)"}
-    rows = json.loads(
-        run("cost", "--snapshot", "2024-05", "--input-tokens", "200000", "--output-tokens", "0", "--json").stdout
-    )
-    providers = {r["provider"] for r in rows if r["model"] == "Gemini 1.5 Pro"}
-    assert providers == {"Google (prompt >128K)"}
+def test_cost_shows_the_tier_a_long_prompt_pays():
+    def gemini(n_in: int) -> list[dict]:
+        args = ("cost", "--snapshot", "2024-05", "--input-tokens", str(n_in), "--output-tokens", "0", "--json")
+        return [r for r in json.loads(run(*args).stdout) if r["model"] == "Gemini 1.5 Pro"]
+
+    short, edge, long = gemini(3_000), gemini(128_000), gemini(200_000)
+    assert [r["provider"] for r in short] == ["Google"]  # one provider, two prices
+    assert short[0]["tier_above_input_tokens"] == 0 and short[0]["cost_usd"] == pytest.approx(3_000 * 3.5 / 1e6)
+    assert edge[0]["tier_above_input_tokens"] == 0  # 128,000 tokens is still the base price: "above" 128,000
+    assert long[0]["tier_above_input_tokens"] == 128_000 and long[0]["cost_usd"] == pytest.approx(200_000 * 7 / 1e6)
+    text = run("cost", "--snapshot", "2024-05", "--input-tokens", "200000", "--output-tokens", "0").stdout
+    assert "> 128,000 tokens" in text and "tier" in text.splitlines()[1]

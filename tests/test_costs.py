@@ -73,9 +73,12 @@ def test_calculator_table_sorts_and_keeps_missing_last(df):
 def test_calculator_table_picks_the_price_tier_by_length(df):
     short = calculator_table(df, input_tokens=3_000, output_tokens=0, requests_per_day=1)
     long = calculator_table(df, input_tokens=200_000, output_tokens=0, requests_per_day=1)
-    assert set(short.loc[short["model"] == "Gemini 1.5 Pro", "provider"]) == {"Google (prompt ≤128K)"}
-    assert set(long.loc[long["model"] == "Gemini 1.5 Pro", "provider"]) == {"Google (prompt >128K)"}
-    assert len(short) == len(df) - 2  # only the two >128K rows drop
+    short_pro = short[short["model"] == "Gemini 1.5 Pro"].iloc[0]
+    long_pro = long[long["model"] == "Gemini 1.5 Pro"].iloc[0]
+    assert short_pro["tier_above_input_tokens"] == 0 and short_pro["cost_usd"] == pytest.approx(3_000 * 3.5 / 1e6)
+    assert long_pro["tier_above_input_tokens"] == 128_000 and long_pro["cost_usd"] == pytest.approx(200_000 * 7 / 1e6)
+    assert long_pro["monthly_cost_usd"] == pytest.approx(long_pro["cost_usd"] * 30)  # the month at the tier's price
+    assert len(short) == len(long) == len(df)  # a tier is not a row of its own
 
 
 def test_empty_and_special_text(df):
@@ -93,7 +96,7 @@ def test_review_costs_in_the_article_snapshot(df):
     assert history.loc["Claude 3 Opus", "median_cost_usd"] == pytest.approx(0.12)
     assert history.loc["Llama 3 70B", "cheapest_provider"] == "DeepInfra, Groq"
     assert history.loc["Llama 3 70B", "priced_providers"] == 7
-    # Gemini 1.5 Pro at its <=128K price only: 3,000 * 3.5 + 1,000 * 10.5 per 1M
+    # Gemini 1.5 Pro at its price for prompts up to 128,000 tokens: 3,000 * 3.5 + 1,000 * 10.5 per 1M
     assert history.loc["Gemini 1.5 Pro", "median_cost_usd"] == pytest.approx(0.021)
 
 

@@ -128,7 +128,7 @@ def test_unknown_tokenizer_is_rejected(scratch):
 def test_cached_price_above_input_is_rejected(scratch):
     path = scratch / "figures.csv"
     with path.open("a", encoding="utf-8") as f:
-        f.write("GPT-4o,OpenAI,cached_input_usd_per_mtok,9,2024-05-13,estimate,test,\n")
+        f.write("GPT-4o,OpenAI,cached_input_usd_per_mtok,9,2024-05-13,estimate,test,,,\n")
     with pytest.raises(DataError, match="cached input price is above the input price"):
         load_snapshot("2024-05")
 
@@ -137,7 +137,7 @@ def test_malformed_rows_and_files(scratch):
     path = scratch / "figures.csv"
     with path.open("a", encoding="utf-8") as f:
         f.write("GPT-4o,OpenAI\n")
-    with pytest.raises(DataError, match=r"figures.csv: row \d+: expected 8 fields"):
+    with pytest.raises(DataError, match=r"figures.csv: row \d+: expected 10 fields"):
         load_snapshot("2024-05")
     path.write_bytes(b"\xff\xfe not utf-8")
     with pytest.raises(DataError, match="not UTF-8"):
@@ -226,6 +226,12 @@ def test_overlapping_tiers_are_rejected(tiered):
         load_snapshot("latest")
 
 
-def test_a_file_without_the_tier_columns_still_loads():
+def test_a_file_without_the_tier_columns_still_loads(scratch):
+    path = scratch / "figures.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df[(df["above_input_tokens"] == "") & (df["condition"] == "")].drop(
+        columns=["above_input_tokens", "condition"]
+    ).to_csv(path, index=False)
     figures = load_figures("2024-05")
     assert (figures["above_input_tokens"] == 0).all() and (figures["condition"] == "").all()
+    assert load_snapshot("2024-05")["price_variants"].map(len).sum() == 0

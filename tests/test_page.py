@@ -7,7 +7,6 @@ import json
 
 from calculators import list_snapshots, load_snapshot
 from calculators.page import page_data, snapshot_rows, write_page_data
-from calculators.pricing import prompt_tier
 from calculators.tokens import ESTIMATE_RULES, TOKENIZERS, tokenizer_source
 
 
@@ -27,10 +26,10 @@ def test_rows_keep_the_snapshot_order_and_its_missing_figures():
     for r, (_, want) in zip(rows, df.iterrows(), strict=True):
         for column in ("input_usd_per_mtok", "output_usd_per_mtok"):
             assert (r[column] is None) == bool(want[column] != want[column]), (r["model"], r["provider"], column)
-        low, high = prompt_tier(r["provider"])
-        assert r["tier_min_input_tokens"] == low
-        assert r["tier_max_input_tokens"] == (None if high == float("inf") else high)
-    assert any(r["tier_min_input_tokens"] > 0 for r in rows)  # Gemini's long-prompt tier is there
+        assert r["price_variants"] == [
+            [v.condition, v.metric, v.above_input_tokens, v.usd_per_mtok] for v in want["price_variants"]
+        ]
+    assert any(v[2] == 128_000 for r in rows for v in r["price_variants"])  # Gemini's long-prompt tier is there
 
 
 def test_estimate_rules_and_tokenizer_files_are_pythons(tmp_path):

@@ -108,14 +108,53 @@ def test_latency_table():
 
 
 def test_prompt_length_tiers():
+    """Gemini 1.5 Pro: 3.5 / 10.5 up to 128,000 input tokens, 7 / 21 above, for the whole request."""
     df = load_snapshot("2024-05")
-    short = cost_table(df, input_tokens=3_000, output_tokens=1_000).set_index(["model", "provider"])
-    assert short.loc[("Gemini 1.5 Pro", "Google (prompt ≤128K)"), "tier_applies"]
-    assert not short.loc[("Gemini 1.5 Pro", "Google (prompt >128K)"), "tier_applies"]
-    assert short.loc[("Llama 3 70B", "Groq"), "tier_applies"]
-    long = cost_table(df, input_tokens=200_000, output_tokens=1_000).set_index(["model", "provider"])
-    assert long.loc[("Gemini 1.5 Pro", "Google (prompt >128K)"), "tier_applies"]
-    assert not long.loc[("Gemini 1.5 Pro", "Google (prompt ≤128K)"), "tier_applies"]
+    for n_in, tier, paid_in, paid_out in [(3_000, 0, 3.5, 10.5), (128_000, 0, 3.5, 10.5), (128_001, 128_000, 7, 21)]:
+        row = cost_table(df, input_tokens=n_in, output_tokens=1_000).set_index(["model", "provider"])
+        pro = row.loc[("Gemini 1.5 Pro", "Google")]
+        assert pro["tier_above_input_tokens"] == tier and pro["price_condition"] == ""
+        assert (pro["applied_input_usd_per_mtok"], pro["applied_output_usd_per_mtok"]) == (paid_in, paid_out)
+        assert pro["cost_usd"] == pytest.approx((n_in * paid_in + 1_000 * paid_out) / 1e6)
+        groq = row.loc[("Llama 3 70B", "Groq")]
+        assert groq["tier_above_input_tokens"] == 0 and groq["applied_input_usd_per_mtok"] == groq["input_usd_per_mtok"]
+
+
+def test_conditions_pick_their_price():
+    df = load_snapshot("latest")
+    at = cost_table(df, input_tokens=3_000, output_tokens=1_000, at_utc="02:00").set_index(["model", "provider"])
+    noon = cost_table(df, input_tokens=3_000, output_tokens=1_000).set_index(["model", "provider"])
+    assert at.loc[("DeepSeek V4 Pro", "DeepSeek"), "price_condition"] == "utc 01:00-04:00"
+    assert at.loc[("DeepSeek V4 Pro", "DeepSeek"), "cost_usd"] > noon.loc[("DeepSeek V4 Pro", "DeepSeek"), "cost_usd"]
+    assert at.loc[("Llama 3.3 70B", "Groq"), "cost_usd"] == noon.loc[("Llama 3.3 70B", "Groq"), "cost_usd"]
+    batch = cost_table(df, input_tokens=3_000, output_tokens=1_000, batch=True).set_index(["model", "provider"])
+    assert (
+        batch.loc[("Claude Haiku 5.5", "Anthropic"), "cost_usd"]
+        < noon.loc[("Claude Haiku 5.5", "Anthropic"), "cost_usd"]
+    )
+    assert math.isnan(batch.loc[("Claude Haiku 5.5", "Amazon Bedrock"), "cost_usd"])  # no batch price: none invented
+    with pytest.raises(ValueError, match="time of day"):
+        cost_table(df, input_tokens=1, output_tokens=1, at_utc="25:00")
+
+
+@pytest.mark.parametrize(
+    ("condition", "at_utc", "batch", "applies"),
+    [
+        ("", None, False, True),
+        ("batch", None, True, True),
+        ("batch", "02:00", False, False),
+        ("utc 01:00-04:00", "01:00", False, True),
+        ("utc 01:00-04:00", "04:00", False, False),
+        ("utc 16:30-00:30", "23:59", False, True),
+        ("utc 16:30-00:30", "00:29", False, True),
+        ("utc 16:30-00:30", "00:30", False, False),
+        ("utc 16:30-00:30", None, False, False),
+    ],
+)
+def test_condition_applies(condition, at_utc, batch, applies):
+    from calculators.pricing import condition_applies
+
+    assert condition_applies(condition, at_utc=at_utc, batch=batch) is applies
 
 
 def test_model_prices_are_those_of_ordinary_prompts():

@@ -1,8 +1,10 @@
 """Evaluate a browser-side Vega expression in Python, so a test can pin it to the Python formula it mirrors.
 
 Only arithmetic, comparisons, boolean logic, ``datum.<field>``, param names and the Vega functions ``isValid`` and
-``toNumber`` are accepted; anything else (strings, attribute access, other calls, ternaries) is rejected, so the
-expression cannot do more than the test can see.
+``toNumber`` are accepted, and one kind of ternary: a parenthesised choice between two plain values,
+``(check ? a : b)``, as a long-prompt tier picks its price (``calculators.charts.base.tier_price_expr``); anything
+else (strings, attribute access, other calls, other ternaries) is rejected, so the expression cannot do more than
+the test can see.
 """
 
 from __future__ import annotations
@@ -40,7 +42,10 @@ _NODES = (
     ast.LtE,
     ast.Gt,
     ast.GtE,
+    ast.IfExp,
 )
+# "(check ? a : b)" with no parentheses, ? or : inside its three parts.
+CHOICE = re.compile(r"\((?P<check>[^?:()]+)\?(?P<then>[^?:()]+):(?P<other>[^?:()]+)\)")
 
 
 def _is_valid(value) -> bool:
@@ -57,6 +62,7 @@ FUNCTIONS = {"isValid": _is_valid, "toNumber": _to_number}
 
 def to_python(expr: str) -> str:
     """Vega syntax to Python syntax: ``datum.x`` -> ``datum__x``, ``&&`` -> ``and``, ``!x`` -> ``not x``."""
+    expr = CHOICE.sub(lambda m: f"({m['then']} if {m['check']} else {m['other']})", expr)
     py = expr.replace("===", "==").replace("!==", "!=").replace("&&", " and ").replace("||", " or ")
     py = re.sub(r"!(?!=)", " not ", py)
     return re.sub(r"\bdatum\.(\w+)", r"datum__\1", py)

@@ -7,8 +7,6 @@ come out as ``atende``, ``sem dado`` and ``não atende``).
 
 from __future__ import annotations
 
-import math
-
 import altair as alt
 import pandas as pd
 
@@ -22,19 +20,22 @@ from ..choose import (
     model_summary,
     number_pt,
     openness_pt,
-    prompt_tier,
 )
 from ..latency import latency_table
 from ..pricing import MTOK
-from .base import MISSING_PT, snapshot_caption
+from .base import MISSING_PT, snapshot_caption, tier_columns, tier_price_expr
 from .quality import label_layers, label_positions
 from .speed import E2E_S_EXPR, SPEED_BASIS_PT, openness_scale, pt_br, text_or_missing, when_valid
 
-# Browser formulas; the params are the sliders ``input_tokens``, ``output_tokens`` and ``requests_per_day``.
-COST_USD_EXPR = f"(input_tokens * datum.input_usd_per_mtok + output_tokens * datum.output_usd_per_mtok) / {MTOK}"
+# Browser formulas; the params are the sliders ``input_tokens``, ``output_tokens`` and ``requests_per_day``. A
+# long prompt pays its row's tier (twin: pricing.cost_table at pricing.applied_price's prices).
+COST_USD_EXPR = (
+    f"(input_tokens * {tier_price_expr('input_usd_per_mtok', 'input_tokens')}"
+    f" + output_tokens * {tier_price_expr('output_usd_per_mtok', 'input_tokens')}) / {MTOK}"
+)
 MONTHLY_COST_USD_EXPR = f"requests_per_day * {DAYS_PER_MONTH} * datum.cost_usd"
 
-NO_LIMIT_TOKENS = 1e15  # stands for "no upper bound" in the browser data (JSON has no infinity)
+NO_LIMIT = 1e15  # sorts a row with no response time last (JSON has no infinity)
 ANY_OPENNESS = "todos"
 
 # The checks of calculators.choose.choose, as Vega expressions. ``min_quality`` 0 means no quality constraint,
@@ -46,10 +47,6 @@ FAIL_EXPRS = {
     "quality": "min_quality > 0 && isValid(datum.quality) && datum.quality < min_quality",
     "e2e": "use_max_e2e && isValid(datum.e2e_s) && datum.e2e_s > max_e2e_s",
     "context": "isValid(datum.context_window_tokens) && input_tokens + output_tokens > datum.context_window_tokens",
-    "prompt_tier": (
-        "!((input_tokens > datum.prompt_above_tokens || datum.prompt_above_tokens == 0)"
-        " && input_tokens <= datum.prompt_max_tokens)"
-    ),
 }
 UNKNOWN_EXPRS = {
     "open_weights": f"openness_menu != '{ANY_OPENNESS}' && !isValid(datum.open_weights)",
@@ -67,7 +64,7 @@ STATUS_EXPR = f"datum.fails ? '{FAILS}' : datum.unknown ? '{UNKNOWN}' : '{FITS}'
 def lab_data(df: pd.DataFrame) -> pd.DataFrame:
     """One row per (model, provider) with the figures the browser lab needs; missing figures stay missing."""
     table = latency_table(df, output_tokens=0)
-    tiers = [prompt_tier(p) for p in table["provider"]]
+    tiers = tier_columns(table)
     estimated = (table["input_usd_per_mtok_confidence"] == "estimate") | (
         table["output_usd_per_mtok_confidence"] == "estimate"
     )
@@ -96,8 +93,7 @@ def lab_data(df: pd.DataFrame) -> pd.DataFrame:
             "speed_text": [number_pt(v, 0, " tokens/s") for v in table["speed_tokens_per_s"]],
             "basis": table["speed_basis"].map(SPEED_BASIS_PT),
             "context_window_tokens": table["context_window_tokens"].astype("Float64").astype("float64"),
-            "prompt_above_tokens": [float(low) for low, _ in tiers],
-            "prompt_max_tokens": [NO_LIMIT_TOKENS if math.isinf(high) else float(high) for _, high in tiers],
+            **{column: tiers[column] for column in tiers},
             "notes": notes,
         }
     )
@@ -209,7 +205,7 @@ def choice_chart(
         )
     )
     ranked = (
-        fits.transform_calculate(e2e_order=f"isValid(datum.e2e_s) ? datum.e2e_s : {NO_LIMIT_TOKENS}")
+        fits.transform_calculate(e2e_order=f"isValid(datum.e2e_s) ? datum.e2e_s : {NO_LIMIT}")
         .transform_window(
             rank="row_number()",
             sort=[

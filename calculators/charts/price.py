@@ -12,14 +12,13 @@ title names the snapshot shown.
 from __future__ import annotations
 
 import json
-import math
 
 import altair as alt
 import pandas as pd
 
-from ..choose import prompt_tier
 from ..costs import DAYS_PER_MONTH, price_is_estimate
-from .base import MISSING_PT, snapshot_caption
+from ..formatting import number_pt
+from .base import MISSING_PT, snapshot_caption, tier_columns, tier_price_expr
 
 # --- browser-side formulas (Vega expressions) -------------------------------------------------------------------
 # Param names, as the sliders' <input name="..."> and the formulas spell them.
@@ -33,26 +32,35 @@ SNAPSHOT_PARAM = "snapshot"
 # With several snapshots in the data, only the menu's snapshot is drawn.
 SNAPSHOT_FILTER_EXPR = f"datum.snapshot === {SNAPSHOT_PARAM}"
 
-# One request: the row's own input tokens (the text counted with its tokenizer) + the slider's output tokens.
-# Twin: pricing.request_cost_usd(price, input_tokens=..., output_tokens=...).
-COST_USD_EXPR = "(datum.input_tokens * datum.input_usd_per_mtok + output_tokens * datum.output_usd_per_mtok) / 1000000"
+# One request: the row's own input tokens (the text counted with its tokenizer) + the slider's output tokens, at
+# the prices of the tier the input tokens fall in. Twin: pricing.cost_table's cost_usd (pricing.applied_price).
+COST_USD_EXPR = (
+    f"(datum.input_tokens * {tier_price_expr('input_usd_per_mtok', 'datum.input_tokens')}"
+    f" + output_tokens * {tier_price_expr('output_usd_per_mtok', 'datum.input_tokens')}) / 1000000"
+)
 
 # A month of identical requests. Twin: pricing.monthly_cost_usd(price, requests_per_day=..., input_tokens=...,
-# output_tokens=..., days_per_month=DAYS_PER_MONTH).
+# output_tokens=..., days_per_month=DAYS_PER_MONTH) at pricing.applied_price's prices.
 MONTHLY_COST_USD_EXPR = (
-    "(workload_input_tokens * datum.input_usd_per_mtok + workload_output_tokens * datum.output_usd_per_mtok)"
+    f"(workload_input_tokens * {tier_price_expr('input_usd_per_mtok', 'workload_input_tokens')}"
+    f" + workload_output_tokens * {tier_price_expr('output_usd_per_mtok', 'workload_input_tokens')})"
     f" / 1000000 * requests_per_day * {DAYS_PER_MONTH}"
 )
 
+# A row whose long-prompt tier prices this request says so in its label ("preço de prompt longo").
+LONG_PROMPT_PT = "preço de prompt longo"
+
+
+def tier_note_expr(tokens: str) -> str:
+    """Vega expression: the label note of a row whose long-prompt tier prices a request of ``tokens`` tokens."""
+    return (
+        f"(datum.tier_above_tokens > 0 && {tokens} > datum.tier_above_tokens"
+        f" ? '{LONG_PROMPT_PT}, > ' + datum.tier_above_text + ' tokens' : '')"
+    )
+
+
 # Dollars to reais at the rate the reader typed. Twin: fx.usd_to_brl(usd, brl_per_usd=...).
 MONTHLY_COST_BRL_EXPR = "datum.monthly_cost_usd * toNumber(usd_brl)"
-
-# Tiered prices: a row like "Google (prompt >128K)" applies only to prompts in its range (choose.prompt_tier).
-# Twin: choose.tier_applies(provider, input_tokens).
-TIER_APPLIES_EXPR = (
-    "(datum.tier_above_tokens == 0 || workload_input_tokens > datum.tier_above_tokens)"
-    " && (!isValid(datum.tier_at_most_tokens) || workload_input_tokens <= datum.tier_at_most_tokens)"
-)
 
 # Guards: a row without both prices has no cost (null, shown as "sem dado"), and no rate means no BRL figure.
 PRICED_EXPR = "isValid(datum.input_usd_per_mtok) && isValid(datum.output_usd_per_mtok)"
@@ -126,9 +134,10 @@ def chart_rows(costs: pd.DataFrame) -> pd.DataFrame:
     estimate = costs["price_estimate"] if "price_estimate" in costs else price_is_estimate(costs)
     out["tokens_exact"] = exact.astype(bool)
     out["price_estimate"] = estimate.astype(bool)
-    tiers = [prompt_tier(p) for p in out["provider"]]
-    out["tier_above_tokens"] = [low for low, _ in tiers]
-    out["tier_at_most_tokens"] = [None if math.isinf(high) else high for _, high in tiers]
+    tiers = tier_columns(costs).reset_index(drop=True)
+    for column in tiers:
+        out[column] = tiers[column].to_numpy()
+    out["tier_above_text"] = [number_pt(t, 0) for t in out["tier_above_tokens"]]
     out["row_label"] = out["model"] + " · " + out["provider"]
     out["note_pt"] = [_note_pt(e, p) for e, p in zip(out["tokens_exact"], out["price_estimate"], strict=True)]
     out["kind_pt"] = [ESTIMATE_PT if n else LISTED_PT for n in out["note_pt"]]
@@ -225,8 +234,9 @@ def text_cost_chart(
     ``costs`` is ``costs.calculator_table(df, text=...)`` or ``pricing.cost_table(df, text=...)`` (its
     ``input_tokens`` are the text counted with each row's tokenizer; the former also leaves out price tiers that
     do not apply to the text's length). The slider's param is named ``output_tokens``; the browser computes
-    ``COST_USD_EXPR``. Each row's label reads "US$ 0,13893" or "sem dado", with "(tokens estimados)" or
-    "(preço estimado)" where that is so.
+    ``COST_USD_EXPR`` at the tier the row's input tokens fall in. Each row's label reads "US$ 0,13893" or "sem
+    dado", with "(tokens estimados)", "(preço estimado)" or "(preço de prompt longo, > 128.000 tokens)" where
+    that is so.
 
     With several snapshots' rows (``costs.calculator_tables(text=...)``), a ``snapshot`` menu picks the one
     shown (``snapshot``, default the first); the title says which (``snapshot_menu``).
@@ -242,8 +252,12 @@ def text_cost_chart(
         _filtered(alt.Chart(rows), filters)
         .transform_calculate(cost_usd=f"{PRICED_EXPR} ? {COST_USD_EXPR} : null")
         .transform_calculate(
+            tier_pt=tier_note_expr("datum.input_tokens"),
+        )
+        .transform_calculate(
             cost_label=money_label_expr("datum.cost_usd", COST_DECIMALS)
-            + " + (datum.note_pt ? ' (' + datum.note_pt + ')' : '')",
+            + " + (datum.note_pt || datum.tier_pt ? ' (' + datum.note_pt"
+            + " + (datum.note_pt && datum.tier_pt ? '; ' : '') + datum.tier_pt + ')' : '')",
             label_x="isValid(datum.cost_usd) ? datum.cost_usd : 0",
             sort_key="isValid(datum.cost_usd) ? datum.cost_usd : 1e12",
         )
@@ -330,7 +344,6 @@ def workload_chart(
     brl_label = money_label_expr("datum.monthly_cost_brl", MONTHLY_DECIMALS, "R$")
     base = (
         _filtered(alt.Chart(rows), filters)
-        .transform_filter(TIER_APPLIES_EXPR)
         .transform_calculate(monthly_cost_usd=f"{PRICED_EXPR} ? {MONTHLY_COST_USD_EXPR} : null")
         .transform_calculate(
             monthly_cost_brl=f"isValid(datum.monthly_cost_usd) && {RATE_SET_EXPR} ? {MONTHLY_COST_BRL_EXPR} : null",
@@ -343,9 +356,13 @@ def workload_chart(
         )
         .transform_filter("all_providers || datum.rank == 1")
         .transform_calculate(
+            tier_pt=tier_note_expr(WORKLOAD_INPUT_PARAM),
+        )
+        .transform_calculate(
             month_label=money_label_expr("datum.monthly_cost_usd", MONTHLY_DECIMALS)
             + f" + (isValid(datum.monthly_cost_brl) ? ' · ' + {brl_label} : '')"
-            + " + (datum.note_pt ? ' (' + datum.note_pt + ')' : '')",
+            + " + (datum.note_pt || datum.tier_pt ? ' (' + datum.note_pt"
+            + " + (datum.note_pt && datum.tier_pt ? '; ' : '') + datum.tier_pt + ')' : '')",
             label_x="isValid(datum.monthly_cost_usd) ? datum.monthly_cost_usd : 0",
         )
     )

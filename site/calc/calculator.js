@@ -571,8 +571,6 @@ class Calculator {
         const tokens = r.input_tokens === null ? m : (r.input_tokens_exact ? "" : "≈ ") + numberPt(r.input_tokens, 0, m);
         const price = r.cost_usd === null ? m : numberPt(r.cost_usd, d, m) + (r.price_estimate ? " *" : "");
         const notes = [];
-        if (r.tier_min_input_tokens > 0) notes.push(`faixa > ${numberPt(r.tier_min_input_tokens, 0, "")} tokens`);
-        else if (r.tier_max_input_tokens !== null) notes.push(`faixa ≤ ${numberPt(r.tier_max_input_tokens, 0, "")} tokens`);
         if (r.tier_above_input_tokens > 0) notes.push(`preço da faixa > ${numberPt(r.tier_above_input_tokens, 0, "")} tokens`);
         if (r.price_condition === "batch") notes.push("lote");
         else if (r.price_condition) notes.push(`horário ${r.price_condition.slice(4)} UTC`);

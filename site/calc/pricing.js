@@ -2,13 +2,6 @@
 // page gives the same numbers; tests/site/test_calculator.py pins every one of them to Python in Chromium.
 // A missing figure is null and stays null: never 0.
 
-// calculators.pricing.tier_applies: whether a prompt of `inputTokens` is billed at this row's prices.
-export function tierApplies(row, inputTokens) {
-  const low = row.tier_min_input_tokens;
-  const high = row.tier_max_input_tokens;
-  return (inputTokens > low || low === 0) && (high === null || inputTokens <= high);
-}
-
 // calculators.pricing.condition_applies: a price's condition ("", "batch", "utc HH:MM-HH:MM") for a request.
 export function conditionApplies(condition, { atUtc = null, batch = false } = {}) {
   if (condition === "") return true;
@@ -92,15 +85,14 @@ export function catalogueCostUsd(row, { inputTokens, outputTokens }) {
   return (inputTokens * input + outputTokens * output) / 1_000_000 + row.request_usd;
 }
 
-// The cost rows of one snapshot, as `python -m calculators cost --file F --output-tokens N --json` gives them (a
-// long-prompt tier that does not apply to this prompt is left out), plus the month, the reais and the response
-// time. `counts` maps a tokenizer name to {count, exact} (count null when the page could not count it).
+// The cost rows of one snapshot, as `python -m calculators cost --file F --output-tokens N --json` gives them
+// (each at the tier its input tokens fall in, under the condition chosen), plus the month, the reais and the
+// response time. `counts` maps a tokenizer name to {count, exact} (count null when the page could not count it).
 export function costRows(snapshot, counts, { outputTokens, requestsPerDay, brlPerUsd, mtok, daysPerMonth, atUtc = null, batch = false }) {
   const rows = [];
   for (const row of snapshot.rows) {
     const counted = counts[row.tokenizer] || { count: null, exact: false };
     const inputTokens = counted.count;
-    if (inputTokens !== null && !tierApplies(row, inputTokens)) continue;
     const prices = rowPrices(row, inputTokens ?? 0, { atUtc, batch });
     const costUsd = requestCostUsd(prices, { inputTokens, outputTokens, mtok });
     const monthly = monthlyCostUsd(costUsd, { requestsPerDay, daysPerMonth });
@@ -119,8 +111,6 @@ export function costRows(snapshot, counts, { outputTokens, requestsPerDay, brlPe
       monthly_cost_brl: usdToBrl(monthly, brlPerUsd),
       e2e_s: e2eS(row, outputTokens),
       speed_basis: row.speed_basis,
-      tier_min_input_tokens: row.tier_min_input_tokens,
-      tier_max_input_tokens: row.tier_max_input_tokens,
       tier_above_input_tokens: inputTokens === null ? 0 : prices.tier,
       price_condition: prices.condition,
     });
