@@ -94,6 +94,8 @@ CALCULATOR_COLUMNS = [
     "tier_above_input_tokens",
     "price_condition",
     "price_variants",
+    "applied_input_usd_per_mtok",
+    "applied_output_usd_per_mtok",
     "cost_usd",
     "requests_per_day",
     "monthly_cost_usd",

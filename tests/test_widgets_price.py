@@ -130,3 +130,28 @@ def test_switching_to_the_latest_snapshot():
     assert f"snapshot {latest['id']}" in json.dumps(calc.chart.to_dict()["title"], ensure_ascii=False)
     calc.snapshot.value = "2024-05"
     assert calc.view.attrs["snapshot"] == "2024-05" and "Claude 3 Opus" in set(calc.view["model"])
+
+
+def test_batch_and_time_of_day_controls():
+    from calculators.widgets.price import PriceCalculator
+
+    calc = PriceCalculator("Olá, mundo! " * 50, snapshot=latest_id())
+    ordinary = calc.view.set_index(["model", "provider"])["cost_usd"]
+    calc.price_kind.value = "batch"
+    batch = calc.view.set_index(["model", "provider"])
+    assert batch.loc[("Claude Haiku 5.5", "Anthropic"), "cost_usd"] < ordinary[("Claude Haiku 5.5", "Anthropic")]
+    assert batch.loc[("Claude Haiku 5.5", "Anthropic"), "price_condition"] == "batch"
+    assert "lote" in calc.tables.value
+    calc.price_kind.value = "ordinary"
+    calc.at_utc.value = "02:0"  # half typed: a message, and the last table stays
+    assert "HH:MM" in calc.condition_note.value
+    calc.at_utc.value = "02:00"
+    deepseek = calc.view.set_index(["model", "provider"]).loc[("DeepSeek V4 Pro", "DeepSeek")]
+    assert deepseek["price_condition"] == "utc 01:00-04:00" and calc.condition_note.value == ""
+    assert deepseek["cost_usd"] > ordinary[("DeepSeek V4 Pro", "DeepSeek")]
+
+
+def latest_id() -> str:
+    from calculators import load_snapshot
+
+    return load_snapshot("latest").attrs["snapshot"]

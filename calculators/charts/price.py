@@ -241,6 +241,13 @@ def text_cost_chart(
     With several snapshots' rows (``costs.calculator_tables(text=...)``), a ``snapshot`` menu picks the one
     shown (``snapshot``, default the first); the title says which (``snapshot_menu``).
     """
+    if "price_condition" in costs and costs["price_condition"].astype(bool).any():
+        # Priced under a condition (batch, a time of day): the prices each row's request pays, tier included.
+        costs = costs.assign(
+            input_usd_per_mtok=costs["applied_input_usd_per_mtok"],
+            output_usd_per_mtok=costs["applied_output_usd_per_mtok"],
+            price_variants=[()] * len(costs),
+        )
     rows = chart_rows(costs)
     menu, filters, caption = snapshot_menu(rows, snapshot)
     slider = alt.param(

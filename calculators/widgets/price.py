@@ -20,6 +20,7 @@ from ..charts.tokens import number_pt
 from ..costs import DAYS_PER_MONTH, article_text, calculator_table, token_count_table
 from ..data import list_snapshots, load_snapshot
 from ..fx import default_usd_brl
+from ..pricing import check_time_utc
 
 
 def brl_pt(value) -> str:
@@ -58,6 +59,10 @@ def costs_html(view: pd.DataFrame) -> str:
         notes = [
             n for n, on in (("tokens estimados", not r.input_tokens_exact), ("preço estimado", r.price_estimate)) if on
         ]
+        if r.tier_above_input_tokens:
+            notes.append(f"preço de prompt longo, > {number_pt(r.tier_above_input_tokens, 0)} tokens")
+        if r.price_condition:
+            notes.append("lote" if r.price_condition == "batch" else f"horário {r.price_condition[4:]} UTC")
         rows.append(
             [
                 r.model,
@@ -77,7 +82,8 @@ class PriceCalculator:
     """Textarea (the article by default) in; token counts, a cost table and a chart out.
 
     Controls: ``text``, ``output_tokens``, ``requests_per_day``, ``usd_brl`` (reais per dollar; 0 means "no rate":
-    only dollars), ``snapshot``. ``view`` is the last ``costs.calculator_table`` (one row per (model, provider));
+    only dollars), ``snapshot``, ``price_kind`` ("ordinary" or "batch") and ``at_utc`` (HH:MM, UTC; empty for the
+    ordinary price). ``view`` is the last ``costs.calculator_table`` (one row per (model, provider));
     ``token_counts`` the last ``costs.token_count_table``. The displayed output has one row per (model,
     provider) whatever the text's size: the text itself is never echoed.
     """
@@ -105,7 +111,14 @@ class PriceCalculator:
             value=requests_per_day, min=0, max=50_000, step=100, description="pedidos/dia", continuous_update=False
         )
         self.usd_brl = widgets.BoundedFloatText(value=0.0, min=0.0, max=1_000.0, step=0.01, description="R$ por US$")
-        for w in (self.snapshot, self.output_tokens, self.requests_per_day, self.usd_brl):
+        self.price_kind = widgets.Dropdown(
+            options=[("preço normal", "ordinary"), ("API de lote (batch)", "batch")],
+            value="ordinary",
+            description="preço",
+        )
+        self.at_utc = widgets.Text(value="", placeholder="HH:MM", description="horário do pedido (UTC)")
+        self.condition_note = widgets.HTML()
+        for w in (self.snapshot, self.output_tokens, self.requests_per_day, self.usd_brl, self.price_kind, self.at_utc):
             w.style = {"description_width": "initial"}
         self.rate_note = widgets.HTML()
         self.summary = widgets.HTML()
@@ -117,14 +130,16 @@ class PriceCalculator:
         self._df = None
         self._set_default_rate()
         self.snapshot.observe(self._on_snapshot, names="value")
-        for w in (self.text, self.output_tokens, self.requests_per_day, self.usd_brl):
+        for w in (self.text, self.output_tokens, self.requests_per_day, self.usd_brl, self.price_kind, self.at_utc):
             w.observe(self._update, names="value")
         self.widget = widgets.VBox(
             [
                 self.text,
                 widgets.HBox([self.snapshot, self.output_tokens]),
                 widgets.HBox([self.requests_per_day, self.usd_brl]),
+                widgets.HBox([self.price_kind, self.at_utc]),
                 self.rate_note,
+                self.condition_note,
                 self.summary,
                 self.tables,
                 self.chart_out,
@@ -153,6 +168,13 @@ class PriceCalculator:
     def _update(self, change=None) -> None:
         rate = self.usd_brl.value or None
         text = self.text.value
+        at_utc = self.at_utc.value.strip() or None
+        try:
+            check_time_utc(at_utc)
+        except ValueError:
+            self.condition_note.value = "<p>Horário: digite HH:MM (UTC), ou deixe vazio para o preço normal.</p>"
+            return  # keep the last table until the time is whole
+        self.condition_note.value = ""
         self.token_counts = token_count_table(text, self._df)
         self.view = calculator_table(
             self._df,
@@ -160,6 +182,8 @@ class PriceCalculator:
             output_tokens=self.output_tokens.value,
             requests_per_day=self.requests_per_day.value,
             brl_per_usd=rate,
+            at_utc=at_utc,
+            batch=self.price_kind.value == "batch",
         )
         self.summary.value = (
             f"<p>{html.escape(snapshot_caption(self._df))} · texto de {number_pt(len(text))} caracteres · "
