@@ -13,6 +13,7 @@ import math
 import re
 
 import pytest
+import vega_eval
 
 from calculators import e2e_s, latency_table, load_snapshot
 from calculators.charts.speed import (
@@ -54,8 +55,8 @@ LOGIC = ARITHMETIC + (
 )
 GUARDED = re.compile(r"^\((?P<checks>.+)\) \? \((?P<expr>.+)\) : null$")
 # A choice between two plain values, "(check ? a : b)", as a long-prompt tier picks its price
-# (charts.base.tier_price_expr); allowed inside arithmetic, with logic in its check only.
-CHOICE = re.compile(r"\((?P<check>[^?:()]+)\?(?P<then>[^?:()]+):(?P<other>[^?:()]+)\)")
+# (charts.base.tier_price_expr): the same rule as vega_eval's.
+CHOICE = vega_eval.CHOICE
 
 
 @functools.lru_cache(maxsize=256)
