@@ -10,10 +10,24 @@ Streams chat completions (``POST {base}/chat/completions`` with ``stream: true``
 - output tokens: the stream's ``usage.completion_tokens`` when the server sends it, else counted with the model's
   tokenizer (and marked ``counted``).
 
-A run that fails (HTTP error, a stream cut before ``[DONE]``, a timeout) is reported and counted; the others
-still count. ``--save`` appends the medians to ``data/measurements/measurements.csv`` (see
-``calculators.measurements``) with confidence ``measured``, the date, and the endpoint's host as the source,
-never the key.
+A run that fails (HTTP error, a stream cut before ``[DONE]``, a timeout, a server past the limits below) is
+reported and counted; the others still count. ``--save`` appends the medians of the runs that succeeded to
+``data/measurements/measurements.csv`` (see ``calculators.measurements``) with confidence ``measured``, the date,
+and the endpoint's host as the source, never the key.
+
+Limits, so that no server can keep a run going or make it hold much (``calculators.http`` enforces the rest):
+
+- ``--timeout`` is the total per run: connecting, streaming every chunk, and retries with their waits; SSE
+  keep-alive comments do not extend it;
+- reading stops at ``--max-tokens`` plus a small margin (``token_limit``: 16 tokens, or 10% from 160 on): a
+  server that keeps streaming answer text past it fails the run (reasoning text, which some servers leave out of
+  max_tokens, is bounded by the stream limits and the deadline only). Only counts and timestamps are kept, plus
+  at most ``TALLY_FLUSH_CHARS`` characters of text not yet counted;
+- a stream line over 1 MB, a stream over 64 MB, a chunk that is not the OpenAI shape (``{"choices": "x"}``) or
+  impossible usage (negative, not a whole number, more than ``MAX_USAGE_TOKENS``) fails the run, so its numbers
+  are never saved;
+- ``--runs`` 1 to 100, ``--retries`` 0 to 10 (retries happen only before the stream starts), ``--timeout``
+  above 0 and at most 600 s.
 """
 
 from __future__ import annotations
@@ -28,8 +42,22 @@ from dataclasses import dataclass
 
 import httpx
 
-from .http import describe_exception, host_of, one_line, redact
-from .http import timeout as http_timeout
+from .http import (
+    Deadline,
+    FetchError,
+    Session,
+    check_retries,
+    check_timeout_s,
+    check_url,
+    host_of,
+    iter_sse_lines,
+    one_line,
+    parse_json,
+    redact,
+    retries_arg,
+    timeout_arg,
+    url_arg,
+)
 from .tokens import count_tokens
 
 DEFAULT_PROMPT = (
@@ -37,8 +65,14 @@ DEFAULT_PROMPT = (
     "é cobrado por token."
 )
 DEFAULT_MAX_TOKENS = 256
+MAX_MAX_TOKENS = 1_000_000
 DEFAULT_RUNS = 5
-DEFAULT_TIMEOUT_S = 120.0
+MAX_RUNS = 100
+DEFAULT_TIMEOUT_S = 120.0  # per run, in all
+DEFAULT_RETRIES = 0  # a retried run measures the second try: off unless asked for
+MAX_USAGE_TOKENS = 10**7  # output tokens one response may claim in its usage
+STREAM_MARGIN_TOKENS = 16
+TALLY_FLUSH_CHARS = 64 * 1024
 FALLBACK_TOKENIZER = "o200k_estimate"
 
 
@@ -115,19 +149,173 @@ def pick_tokenizer(model: str, snapshot: str = "latest") -> tuple[str, str | Non
     return FALLBACK_TOKENIZER, None
 
 
-def _text_of(chunk: dict) -> str:
-    parts = []
-    for choice in chunk.get("choices") or []:
-        delta = choice.get("delta") or {}
-        for key in ("content", "reasoning_content", "reasoning"):
+def token_limit(max_tokens: int) -> int:
+    """Tokens of answer a stream may carry before reading stops: ``max_tokens`` plus a small margin (16, or 10%).
+
+    The margin absorbs a tokenizer that counts a little differently from the server's.
+
+    Example: token_limit(10) -> 26;  token_limit(1000) -> 1100
+    """
+    return max_tokens + max(STREAM_MARGIN_TOKENS, max_tokens // 10)
+
+
+class _Tally:
+    """A running token count of streamed text that keeps at most about ``TALLY_FLUSH_CHARS`` characters of it:
+    past that, the text up to its last space is counted and dropped (tokenizers split words at spaces anyway).
+
+    Example: t = _Tally("o200k_base"); t.add(" hello"); t.add(" hello"); t.total() -> 2
+    """
+
+    def __init__(self, tokenizer: str):
+        self.tokenizer = tokenizer
+        self.counted = 0
+        self.parts: list[str] = []
+        self.size = 0
+
+    def add(self, text: str) -> None:
+        if not text:
+            return
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= TALLY_FLUSH_CHARS:
+            text = "".join(self.parts)
+            cut = text.rfind(" ")
+            cut = cut if cut > 0 else len(text)
+            self.counted += count_tokens(text[:cut], self.tokenizer)
+            rest = text[cut:]
+            self.parts = [rest] if rest else []
+            self.size = len(rest)
+
+    def total(self) -> int:
+        return self.counted + count_tokens("".join(self.parts), self.tokenizer)
+
+
+def _odd(host: str, what: str) -> FetchError:
+    return FetchError(f"odd stream chunk from {host}: {what}")
+
+
+def _texts_of(chunk: dict, host: str) -> tuple[str, str]:
+    """(answer text, reasoning text) in a stream chunk; ``FetchError`` for a shape no OpenAI-compatible server
+    sends (``{"choices": "x"}``)."""
+    choices = chunk.get("choices")
+    if choices is None:
+        return "", ""
+    if not isinstance(choices, list):
+        raise _odd(host, "'choices' is not a list")
+    answer, thought = [], []
+    for choice in choices:
+        if not isinstance(choice, dict):
+            raise _odd(host, "a choice is not an object")
+        delta = choice.get("delta")
+        if delta is None:
+            continue
+        if not isinstance(delta, dict):
+            raise _odd(host, "'delta' is not an object")
+        content = delta.get("content")
+        if content is not None and not isinstance(content, str):
+            raise _odd(host, "'delta.content' is not text")
+        answer.append(content or "")
+        for key in ("reasoning_content", "reasoning"):
             value = delta.get(key)
             if isinstance(value, str):
-                parts.append(value)
-    return "".join(parts)
+                thought.append(value)
+    return "".join(answer), "".join(thought)
+
+
+def _usage_tokens(chunk: dict, host: str) -> int | None:
+    """``usage.completion_tokens`` of a stream chunk (None if absent); ``FetchError`` if it cannot be true."""
+    usage = chunk.get("usage")
+    if usage is None:
+        return None
+    if not isinstance(usage, dict):
+        raise FetchError(f"impossible usage from {host}: 'usage' is not an object")
+    value = usage.get("completion_tokens")
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        shown = one_line(json.dumps(value, ensure_ascii=False), 40)
+        raise FetchError(f"impossible usage from {host}: completion_tokens is {shown}, not a whole number")
+    if not 0 <= value <= MAX_USAGE_TOKENS:
+        raise FetchError(
+            f"impossible usage from {host}: completion_tokens {one_line(str(value), 30)} "
+            f"(not from 0 to {MAX_USAGE_TOKENS:,})"
+        )
+    return value
+
+
+def _measure(
+    response: httpx.Response,
+    sent_s: float,
+    *,
+    host: str,
+    max_tokens: int,
+    tokenizer: str,
+    deadline: Deadline,
+    clock: Callable[[], float],
+) -> RunResult:
+    """Read one stream and time it; ``FetchError`` when the stream is cut, odd, or past a limit."""
+    limit = token_limit(max_tokens)
+    first_s = last_s = None
+    # Tokens are counted after the stream (loading the tokenizer then), so counting does not delay reading; only
+    # an answer past TALLY_FLUSH_CHARS characters or past the token limit is counted while it streams.
+    first_text = ""
+    answer_chunks = 0
+    next_check = limit  # answer chunks after which the answer's tokens are counted
+    answer, thought = _Tally(tokenizer), _Tally(tokenizer)
+    usage_tokens: int | None = None
+    done = False
+    for line in iter_sse_lines(response, deadline=deadline):
+        if not line.startswith(b"data:"):
+            continue
+        payload = line[5:].strip()
+        if payload == b"[DONE]":
+            done = True
+            break
+        chunk = parse_json(payload, what=f"a stream chunk from {host}")
+        if not isinstance(chunk, dict):
+            raise _odd(host, "not a JSON object")
+        if chunk.get("error"):
+            detail = one_line(json.dumps(chunk["error"], ensure_ascii=False), 160)
+            raise FetchError(f"error in the stream: {detail}")
+        text, reasoning = _texts_of(chunk, host)
+        if text or reasoning:
+            now = clock()
+            if first_s is None:
+                first_s, first_text = now, reasoning + text
+            last_s = now
+            answer.add(text)
+            thought.add(reasoning)
+        if text:
+            # A server that honours max_tokens sends at most max_tokens chunks of answer (each holds a token or
+            # more): past the limit, count the answer's tokens, and again every margin's worth of chunks.
+            answer_chunks += 1
+            if answer_chunks > next_check:
+                if answer.total() > limit:
+                    raise FetchError(
+                        f"{host} kept streaming past max_tokens {max_tokens} (over {limit} tokens; stopped reading)"
+                    )
+                next_check += limit - max_tokens
+        usage = _usage_tokens(chunk, host)
+        if usage is not None:
+            usage_tokens = usage
+    end_s = clock()
+    if not done:
+        raise FetchError(f"the stream from {host} ended before [DONE] (cut mid-way)")
+    if first_s is None:
+        raise FetchError(f"{host} sent no text")
+    counted = usage_tokens is None
+    output_tokens = answer.total() + thought.total() if counted else usage_tokens
+    first_chunk_tokens = max(1, count_tokens(first_text, tokenizer))
+    speed = output_speed_tokens_per_s(
+        output_tokens=output_tokens, first_chunk_tokens=first_chunk_tokens, first_s=first_s, last_s=last_s
+    )
+    return RunResult(True, first_s - sent_s, speed, end_s - sent_s, output_tokens, counted)
 
 
 def run_once(
-    client: httpx.Client,
+    session: Session,
     url: str,
     *,
     model: str,
@@ -136,9 +324,12 @@ def run_once(
     headers: dict[str, str],
     tokenizer: str,
     secrets: list[str | None],
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    retries: int = DEFAULT_RETRIES,
+    deadline: Deadline | None = None,
     clock: Callable[[], float] = time.perf_counter,
 ) -> RunResult:
-    """Stream one chat completion and time it."""
+    """Stream one chat completion and time it, within ``timeout_s`` in all (and ``deadline``, if given)."""
     body = {
         "model": model,
         "messages": [{"role": "user", "content": prompt}],
@@ -146,56 +337,29 @@ def run_once(
         "stream": True,
         "stream_options": {"include_usage": True},
     }
-    t0 = clock()
-    first_s = last_s = None
-    first_text = ""
-    texts: list[str] = []
-    usage_tokens: int | None = None
-    done = False
+    run_deadline = Deadline(timeout_s).sooner(deadline)
+    host = host_of(url)
+
+    def measure(response: httpx.Response, sent_s: float) -> RunResult:
+        return _measure(
+            response, sent_s, host=host, max_tokens=max_tokens, tokenizer=tokenizer, deadline=run_deadline, clock=clock
+        )
+
     try:
-        with client.stream("POST", url, json=body, headers=headers) as response:
-            if response.status_code >= 400:
-                detail = one_line(response.read().decode("utf-8", "replace"), 160)
-                message = f"HTTP {response.status_code} from {host_of(url)}" + (f": {detail}" if detail else "")
-                return RunResult(False, error=redact(message, secrets))
-            for line in response.iter_lines():
-                if not line.startswith("data:"):
-                    continue
-                payload = line[5:].strip()
-                if payload == "[DONE]":
-                    done = True
-                    break
-                try:
-                    chunk = json.loads(payload)
-                except json.JSONDecodeError:
-                    return RunResult(False, error=f"malformed stream chunk from {host_of(url)}")
-                if isinstance(chunk, dict) and chunk.get("error"):
-                    detail = one_line(json.dumps(chunk["error"], ensure_ascii=False), 160)
-                    return RunResult(False, error=redact(f"error in the stream: {detail}", secrets))
-                text = _text_of(chunk) if isinstance(chunk, dict) else ""
-                if text:
-                    now = clock()
-                    if first_s is None:
-                        first_s, first_text = now, text
-                    last_s = now
-                    texts.append(text)
-                usage = chunk.get("usage") if isinstance(chunk, dict) else None
-                if isinstance(usage, dict) and isinstance(usage.get("completion_tokens"), int):
-                    usage_tokens = usage["completion_tokens"]
-    except httpx.HTTPError as e:
-        return RunResult(False, error=redact(describe_exception(e, url), secrets))
-    end_s = clock()
-    if not done:
-        return RunResult(False, error=f"the stream from {host_of(url)} ended before [DONE] (cut mid-way)")
-    if first_s is None:
-        return RunResult(False, error=f"{host_of(url)} sent no text")
-    counted = usage_tokens is None
-    output_tokens = count_tokens("".join(texts), tokenizer) if counted else usage_tokens
-    first_chunk_tokens = max(1, count_tokens(first_text, tokenizer))
-    speed = output_speed_tokens_per_s(
-        output_tokens=output_tokens, first_chunk_tokens=first_chunk_tokens, first_s=first_s, last_s=last_s
-    )
-    return RunResult(True, first_s - t0, speed, end_s - t0, output_tokens, counted)
+        return session.request(
+            "POST",
+            url,
+            consume=measure,
+            deadline=run_deadline,
+            retries=retries,
+            headers=headers,
+            json_body=body,
+            secrets=secrets,
+            retry_reads=False,
+            clock=clock,
+        )
+    except FetchError as e:
+        return RunResult(False, error=redact(str(e), secrets))
 
 
 @dataclass
@@ -235,12 +399,23 @@ def bench(
     max_tokens: int = DEFAULT_MAX_TOKENS,
     prompt: str = DEFAULT_PROMPT,
     timeout_s: float = DEFAULT_TIMEOUT_S,
+    retries: int = DEFAULT_RETRIES,
+    deadline: Deadline | None = None,
     tokenizer: str | None = None,
     on_run: Callable[[int, RunResult], None] | None = None,
 ) -> BenchReport:
-    """Run ``runs`` streamed requests one after the other and collect the results."""
-    if runs < 1:
-        raise ValueError("runs must be at least 1")
+    """Run ``runs`` streamed requests one after the other and collect the results.
+
+    Each run has ``timeout_s`` seconds in all, its retries included; ``deadline`` (a ``Deadline`` the caller
+    made), if given, bounds them all together: a run it cuts short fails.
+    """
+    if not 1 <= runs <= MAX_RUNS:
+        raise ValueError(f"runs must be from 1 to {MAX_RUNS}")
+    if not 1 <= max_tokens <= MAX_MAX_TOKENS:
+        raise ValueError(f"max_tokens must be from 1 to {MAX_MAX_TOKENS:,}")
+    check_timeout_s(timeout_s)
+    check_retries(retries)
+    check_url(base_url)
     url = base_url.rstrip("/") + "/chat/completions"
     dataset_model = None
     if tokenizer is None:
@@ -249,10 +424,10 @@ def bench(
     if api_key:
         headers["authorization"] = f"Bearer {api_key}"
     results = []
-    with httpx.Client(timeout=http_timeout(timeout_s)) as client:
+    with Session(url, follow_redirects=False) as session:
         for i in range(runs):
             result = run_once(
-                client,
+                session,
                 url,
                 model=model,
                 prompt=prompt,
@@ -260,6 +435,9 @@ def bench(
                 headers=headers,
                 tokenizer=tokenizer,
                 secrets=[api_key],
+                timeout_s=timeout_s,
+                retries=retries,
+                deadline=deadline,
             )
             results.append(result)
             if on_run:
@@ -274,7 +452,6 @@ def bench(
 def register_cli(sub) -> None:
     from .cli import whole_number  # calculators.cli imports this module to register the command
 
-    _positive_int = whole_number(1)
     p = sub.add_parser(
         "bench",
         help="measure time to first token and output speed of an OpenAI-compatible endpoint",
@@ -283,13 +460,30 @@ def register_cli(sub) -> None:
             "tokens per second (first token to last) and end-to-end time, per run and as median and p90."
         ),
     )
-    p.add_argument("--base-url", required=True, help="e.g. https://api.groq.com/openai/v1")
+    p.add_argument("--base-url", required=True, type=url_arg, help="e.g. https://api.groq.com/openai/v1")
     p.add_argument("--model", required=True, help="the model id the endpoint expects")
     p.add_argument("--api-key-env", help="name of the environment variable holding the API key")
-    p.add_argument("--runs", type=_positive_int, default=DEFAULT_RUNS)
-    p.add_argument("--max-tokens", type=_positive_int, default=DEFAULT_MAX_TOKENS)
+    p.add_argument("--runs", type=whole_number(1, MAX_RUNS), default=DEFAULT_RUNS, help="1 to 100 (default 5)")
+    p.add_argument(
+        "--max-tokens",
+        type=whole_number(1, MAX_MAX_TOKENS),
+        default=DEFAULT_MAX_TOKENS,
+        help="the request's max_tokens (default 256); reading stops a little past it",
+    )
     p.add_argument("--prompt-file", help="a UTF-8 text file with the prompt (default: a short question)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds per request (default 120)")
+    p.add_argument(
+        "--timeout",
+        type=timeout_arg,
+        default=DEFAULT_TIMEOUT_S,
+        help="seconds per run in all: connecting, the whole stream, retries and their waits (default 120, at most 600)",
+    )
+    p.add_argument(
+        "--retries",
+        type=retries_arg,
+        default=DEFAULT_RETRIES,
+        help="retries of a run that fails before its stream starts (network error, HTTP 408/425/429/5xx; default 0, "
+        "at most 10)",
+    )
     p.add_argument("--provider", help="provider name for --save (default: the endpoint's host)")
     p.add_argument("--save", action="store_true", help="add the medians to data/measurements/measurements.csv")
     p.add_argument("--json", action="store_true")
@@ -308,8 +502,6 @@ def cmd_bench(args) -> int:
         api_key = os.environ.get(args.api_key_env)
         if not api_key:
             raise UsageError(f"the environment variable {args.api_key_env} is not set")
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
     prompt = read_text_file(args.prompt_file) if args.prompt_file else DEFAULT_PROMPT
     if not prompt.strip():
         raise UsageError(f"{args.prompt_file}: the prompt is empty")
@@ -332,6 +524,7 @@ def cmd_bench(args) -> int:
             max_tokens=args.max_tokens,
             prompt=prompt,
             timeout_s=args.timeout,
+            retries=args.retries,
             on_run=on_run,
         )
     finally:
@@ -345,7 +538,9 @@ def cmd_bench(args) -> int:
             return 1
         saved = save_measurement(report, provider=args.provider)
     if args.json:
-        print(json.dumps(report.summary(), ensure_ascii=False))
+        from .cli import json_text  # strict JSON: a missing figure is null, never NaN
+
+        print(json_text(report.summary()))
     else:
         counted = any(r.tokens_counted for r in report.runs if r.ok)
         print(f"{report.model} at {report.endpoint_host}: {len(report.runs)} runs, {report.failed_runs} failed")

@@ -1,6 +1,8 @@
 """Command line: ``python -m calculators tokens|cost|latency|snapshots`` (``--json`` for machines).
 
-Bad arguments or files end in a one-line error and exit code 2, never a traceback.
+Bad arguments or files end in a one-line error and exit code 2, never a traceback: usage errors, data errors, and
+input too large or too odd to compute with (OverflowError, MemoryError, RecursionError, UnicodeError). Every
+``--json`` document is strict JSON: a missing or non-finite number is ``null``.
 """
 
 from __future__ import annotations
@@ -8,10 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Callable
 
-from .data import DataError, list_snapshots, load_snapshot
+from .apikeys import key_in_url
+from .data import MAX_TOKENS, DataError, list_snapshots, load_snapshot
 from .latency import latency_table
 from .pricing import check_time_utc, cost_table
 from .tokens import TOKENIZERS, count_tokens, encode, list_tokenizers
@@ -29,30 +33,69 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _number(value) -> float | None:
-    """A JSON-ready number: NaN (a missing figure) becomes None."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A JSON-ready number: NaN (a missing figure) and ±infinity become None."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return None
-    return float(value)
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
-def whole_number(minimum: int = 0) -> Callable[[str], int]:
-    """An argparse type for a whole number of at least ``minimum``, with a one-line message otherwise."""
+def _finite(value):
+    """``value`` with every non-finite float (NaN, ±infinity), however deep in lists and dicts, replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def json_text(value) -> str:
+    """Strict JSON for ``--json``: NaN and ±infinity (not JSON) become null.
+
+    Example: json_text({"e2e_s": float("inf"), "model": "Olá"}) -> '{"e2e_s": null, "model": "Olá"}'
+    """
+    return json.dumps(_finite(value), ensure_ascii=False, allow_nan=False)
+
+
+def _shown(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def whole_number(minimum: int = 0, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type for a whole number from ``minimum`` to ``maximum``, with a one-line message otherwise."""
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            digits = text.strip().lstrip("+-")
+            if not (digits.isascii() and digits.isdigit()):
+                raise argparse.ArgumentTypeError(f"{_shown(text)!r} is not a whole number") from None
+            # More digits than int() converts (4,300): far outside any bound.
+            value = minimum - 1 if text.strip().startswith("-") else None
+            if value is None:
+                limit = "too large" if maximum is None else f"above the maximum of {maximum:,}"
+                raise argparse.ArgumentTypeError(f"{_shown(text)} is {limit}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(
-                f"{text} is negative" if minimum == 0 else f"{text} is not at least {minimum}"
+                f"{_shown(text)} is negative" if minimum == 0 else f"{_shown(text)} is not at least {minimum}"
             )
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"{_shown(text)} is above the maximum of {maximum:,}")
         return value
 
     return parse
 
 
 _non_negative_int = whole_number(0)
+# Every count of tokens: no request is a billion tokens, and larger numbers overflow the arithmetic.
+_token_count = whole_number(0, MAX_TOKENS)
+
+
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes // 2**20} MB" if n_bytes >= 2**20 else f"{n_bytes:,} bytes"
 
 
 def read_text_file(path: str) -> str:
@@ -67,22 +110,37 @@ def read_text_file(path: str) -> str:
     except OSError as e:
         raise UsageError(f"{path}: cannot be read ({e.strerror})") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise UsageError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB")
+        raise UsageError(f"{path}: larger than {_size(MAX_FILE_BYTES)}")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise UsageError(f"{path}: not UTF-8 text (byte {e.start})") from None
 
 
+def checked_text(text: str, what: str) -> str:
+    """``text`` if it is valid Unicode; a UsageError otherwise. A byte the shell could not decode as UTF-8 (in
+    ``--text $'\\xff'``) reaches Python as a lone surrogate, which no tokenizer can take."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        code = ord(text[e.start])
+        bad = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"character U+{code:04X}"
+        raise UsageError(f"{what} is not valid UTF-8 text ({bad} at character {e.start + 1})") from None
+    return text
+
+
 def _input_text(args) -> str:
     if args.text is not None:
-        return args.text
+        return checked_text(args.text, "--text")
     if args.file is not None:
         return read_text_file(args.file)
     if sys.stdin is None or sys.stdin.isatty():
         raise UsageError("give --text, --file or text on standard input")
+    raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise UsageError(f"standard input is larger than {_size(MAX_FILE_BYTES)}")
     try:
-        return sys.stdin.buffer.read().decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise UsageError(f"standard input is not UTF-8 text (byte {e.start})") from None
 
@@ -116,7 +174,7 @@ def cmd_tokens(args) -> int:
             item["ids"] = encode(text, name) if info.exact else None
         result.append(item)
     if args.json:
-        print(json.dumps({"tokenizers": result}, ensure_ascii=False))
+        print(json_text({"tokenizers": result}))
     else:
         for item in result:
             kind = "exact" if item["exact"] else "estimate"
@@ -162,7 +220,7 @@ def cmd_cost(args) -> int:
         for r in table.itertuples()
     ]
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False))
+        print(json_text(rows))
     else:
         print(f"snapshot {df.attrs['snapshot']} (as of {df.attrs['as_of']}); 'missing' = no figure in the data")
         columns = ["model", "provider", "input_tokens", "output_tokens"]
@@ -193,7 +251,7 @@ def cmd_latency(args) -> int:
         for r in table.itertuples()
     ]
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False))
+        print(json_text(rows))
     else:
         print(f"snapshot {df.attrs['snapshot']} (as of {df.attrs['as_of']}); 'missing' = no figure in the data")
         _print_table(rows, ["model", "provider", "ttft_s", "output_tokens_per_s", "e2e_s"])
@@ -203,7 +261,7 @@ def cmd_latency(args) -> int:
 def cmd_snapshots(args) -> int:
     snaps = [{"id": s["id"], "as_of": s["as_of"], "title": s["title"]} for s in list_snapshots()]
     if args.json:
-        print(json.dumps(snaps, ensure_ascii=False))
+        print(json_text(snaps))
     else:
         _print_table(snaps, ["id", "as_of", "title"])
     return 0
@@ -212,7 +270,7 @@ def cmd_snapshots(args) -> int:
 def cmd_tokenizers(args) -> int:
     infos = [{"name": t.name, "exact": t.exact, "method": t.method} for t in list_tokenizers()]
     if args.json:
-        print(json.dumps(infos, ensure_ascii=False))
+        print(json_text(infos))
     else:
         _print_table(infos, ["name", "exact", "method"])
     return 0
@@ -238,10 +296,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("cost", help="cost of one request on every model and provider of a snapshot")
     p.add_argument("--snapshot", required=True, help="snapshot id (see: snapshots), or 'latest'")
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--input-tokens", type=_non_negative_int)
+    src.add_argument("--input-tokens", type=_token_count)
     src.add_argument("--file", help="a UTF-8 text file: its tokens, counted with each model's tokenizer")
-    p.add_argument("--output-tokens", type=_non_negative_int, required=True)
-    p.add_argument("--cached-input-tokens", type=_non_negative_int, default=0)
+    p.add_argument("--output-tokens", type=_token_count, required=True)
+    p.add_argument("--cached-input-tokens", type=_token_count, default=0)
     p.add_argument("--at", type=_time_utc, metavar="HH:MM", help="time of the request, UTC: applies time-of-day prices")
     p.add_argument("--batch", action="store_true", help="the batch API's price (missing where the data has none)")
     p.add_argument("--json", action="store_true")
@@ -249,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("latency", help="end-to-end response time on every model and provider")
     p.add_argument("--snapshot", required=True)
-    p.add_argument("--output-tokens", type=_non_negative_int, required=True)
+    p.add_argument("--output-tokens", type=_token_count, required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_latency)
 
@@ -272,9 +330,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_base_url(args) -> None:
+    """Refuse a ``--base-url`` that carries a key (user:password@, a key-like query parameter, or the key itself):
+    it would be printed and recorded as the source. Keys come from environment variables only."""
+    url = getattr(args, "base_url", None)
+    if not url:
+        return
+    from .refresh import AA_KEY_ENV, KEY_IN_URL_ADVICE
+
+    names = [AA_KEY_ENV, getattr(args, "api_key_env", None)]
+    why = key_in_url(url, [os.environ.get(name) for name in names if name])
+    if why:
+        raise UsageError(f"--base-url carries {why}: {KEY_IN_URL_ADVICE}")
+
+
+# Input too large or too odd to compute with: one line and exit 2, like any bad input. Nothing broader is caught,
+# so a real bug still shows its traceback.
+BAD_INPUT_ERRORS = {
+    OverflowError: "a number is too large to compute with",
+    MemoryError: "not enough memory for this input",
+    RecursionError: "the input is nested too deeply",
+    UnicodeError: "the text is not valid UTF-8",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        check_base_url(args)
         if getattr(args, "cached_input_tokens", 0) and getattr(args, "input_tokens", None) is not None:
             if args.cached_input_tokens > args.input_tokens:
                 raise UsageError("--cached-input-tokens cannot exceed --input-tokens")
@@ -284,6 +367,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except DataError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except tuple(BAD_INPUT_ERRORS) as e:
+        message = next(text for kind, text in BAD_INPUT_ERRORS.items() if isinstance(e, kind))
+        print(f"error: {message} ({type(e).__name__})", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

@@ -45,36 +45,69 @@ class Metric:
     description: str
 
 
+# Upper bounds: a larger figure is a typo or a unit slip (a price per token written as per 1M tokens...). A speed
+# must be positive: a zero speed is "not measured" (leave the value empty) and would divide by zero in the latency.
+MAX_USD_PER_MTOK = 10_000
+MIN_TOKENS_PER_S = 0.01
+MAX_TOKENS_PER_S = 100_000
+MAX_TTFT_S = 3_600
+MAX_CONTEXT_TOKENS = 10**8
+MAX_ELO = 4_000
+
 METRICS: dict[str, Metric] = {
     m.name: m
     for m in [
-        Metric("input_usd_per_mtok", "USD per 1M tokens", "float", "provider", 0, None, "list price of input tokens"),
-        Metric("output_usd_per_mtok", "USD per 1M tokens", "float", "provider", 0, None, "list price of output tokens"),
+        Metric(
+            "input_usd_per_mtok",
+            "USD per 1M tokens",
+            "float",
+            "provider",
+            0,
+            MAX_USD_PER_MTOK,
+            "list price of input tokens",
+        ),
+        Metric(
+            "output_usd_per_mtok",
+            "USD per 1M tokens",
+            "float",
+            "provider",
+            0,
+            MAX_USD_PER_MTOK,
+            "list price of output tokens",
+        ),
         Metric(
             "cached_input_usd_per_mtok",
             "USD per 1M tokens",
             "float",
             "provider",
             0,
-            None,
+            MAX_USD_PER_MTOK,
             "price of input tokens read from the provider's prompt cache",
         ),
-        Metric("output_tokens_per_s", "tokens/s", "float", "provider", 0, None, "median output speed on this provider"),
-        Metric("ttft_s", "s", "float", "provider", 0, None, "median time to first token on this provider"),
-        Metric("context_window_tokens", "tokens", "int", "any", 1, None, "maximum tokens in one request"),
+        Metric(
+            "output_tokens_per_s",
+            "tokens/s",
+            "float",
+            "provider",
+            MIN_TOKENS_PER_S,
+            MAX_TOKENS_PER_S,
+            "median output speed on this provider",
+        ),
+        Metric("ttft_s", "s", "float", "provider", 0, MAX_TTFT_S, "median time to first token on this provider"),
+        Metric("context_window_tokens", "tokens", "int", "any", 1, MAX_CONTEXT_TOKENS, "maximum tokens in one request"),
         Metric("quality_index", "index 0-100", "float", "model", 0, 100, "Artificial Analysis quality index"),
         Metric("mmlu_pct", "%", "float", "model", 0, 100, "MMLU score"),
         Metric("humaneval_pct", "%", "float", "model", 0, 100, "HumanEval pass@1"),
         Metric("mt_bench_score", "score 0-10", "float", "model", 0, 10, "MT-Bench score"),
-        Metric("arena_elo", "Elo", "float", "model", 0, None, "LMSYS Chatbot Arena Elo"),
+        Metric("arena_elo", "Elo", "float", "model", 0, MAX_ELO, "LMSYS Chatbot Arena Elo"),
         Metric("open_weights", "", "bool", "model", None, None, "weights published for download"),
         Metric(
             "model_output_tokens_per_s",
             "tokens/s",
             "float",
             "model",
-            0,
-            None,
+            MIN_TOKENS_PER_S,
+            MAX_TOKENS_PER_S,
             "Artificial Analysis' model-level median output speed (across providers)",
         ),
         Metric(
@@ -83,7 +116,7 @@ METRICS: dict[str, Metric] = {
             "float",
             "model",
             0,
-            None,
+            MAX_USD_PER_MTOK,
             "Artificial Analysis' model-level blended price (3 input : 1 output, median across providers)",
         ),
     ]
@@ -108,6 +141,8 @@ PRICE_METRICS = ("input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_
 CONDITION_PATTERN = re.compile(r"batch|utc ([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)")
 MAX_TOKENS = 10**9  # no request is a billion tokens: a larger threshold or window is a typo
 MODEL_COLUMNS = ["model", "creator", "tokenizer"]
+MAX_META_BYTES = 1024 * 1024  # snapshot.json holds a few fields
+MAX_META_DEPTH = 6  # {"sources": {"genai-prices": {"address": ...}}} is 3 levels
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
@@ -153,6 +188,11 @@ def _read_csv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]
         with path.open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)
             header = reader.fieldnames or []
+            seen: set[str] = set()
+            for name in header:
+                if name in seen:  # csv.DictReader would keep the last one silently
+                    raise _fail(path, 1, name, "the column appears twice in the header")
+                seen.add(name)
             missing = [c for c in columns if c not in header]
             if missing:
                 raise _fail(path, 1, missing[0], "required column is missing from the header")
@@ -170,27 +210,44 @@ def _read_csv(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]
         raise _fail(path, None, None, f"malformed CSV: {e}") from None
 
 
-def _parse_value(metric: Metric, text: str, path: Path, line: int):
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_value(metric: Metric, text: str) -> float | int | bool:
+    """The value of a figure of ``metric`` written as ``text``; ValueError saying why if it is not one.
+
+    A number must be finite, whole for a count, and within the metric's minimum and maximum.
+
+    Example: check_value(METRICS["ttft_s"], "0.25") -> 0.25;  check_value(METRICS["ttft_s"], "-1") raises ValueError
+    """
     if metric.kind == "bool":
         if text not in ("true", "false"):
-            raise _fail(path, line, "value", f"{text!r} is not true or false ({metric.name})")
+            raise ValueError(f"{_short(text)!r} is not true or false ({metric.name})")
         return text == "true"
     try:
         number = float(text)
     except ValueError:
-        raise _fail(path, line, "value", f"{text!r} is not a number ({metric.name}, {metric.unit})") from None
+        raise ValueError(f"{_short(text)!r} is not a number ({metric.name}, {metric.unit})") from None
     if not math.isfinite(number):
-        raise _fail(path, line, "value", f"{text!r} is not a finite number")
+        raise ValueError(f"{_short(text)!r} is not a finite number ({metric.name}, {metric.unit})")
     if metric.kind == "int":
         if number != int(number):
-            raise _fail(path, line, "value", f"{text!r} is not a whole number ({metric.name})")
+            raise ValueError(f"{_short(text)!r} is not a whole number ({metric.name})")
         number = int(number)
     if metric.minimum is not None and number < metric.minimum:
-        what = "negative" if number < 0 else f"below {metric.minimum}"
-        raise _fail(path, line, "value", f"{text} is {what} ({metric.name}, {metric.unit})")
+        what = "negative" if number < 0 else f"below {metric.minimum:g}"
+        raise ValueError(f"{_short(text)} is {what} ({metric.name}, {metric.unit})")
     if metric.maximum is not None and number > metric.maximum:
-        raise _fail(path, line, "value", f"{text} is above {metric.maximum} ({metric.name}, {metric.unit})")
+        raise ValueError(f"{_short(text)} is above {metric.maximum:,} ({metric.name}, {metric.unit})")
     return number
+
+
+def _parse_value(metric: Metric, text: str, path: Path, line: int):
+    try:
+        return check_value(metric, text)
+    except ValueError as e:
+        raise _fail(path, line, "value", str(e)) from None
 
 
 def snapshot_path(snapshot: str) -> Path:
@@ -209,19 +266,73 @@ def snapshot_path(snapshot: str) -> Path:
     return path
 
 
+def _json_depth(value, limit: int) -> int:
+    """How deeply ``value`` nests lists and objects (a scalar is 0), counting no further than ``limit + 1``."""
+    if not isinstance(value, dict | list) or limit < 0:
+        return 0
+    children = value.values() if isinstance(value, dict) else value
+    return 1 + max((_json_depth(v, limit - 1) for v in children), default=0)
+
+
 def read_meta(path: Path) -> dict:
+    """A snapshot folder's validated ``snapshot.json``: a UTF-8 JSON object, at most ``MAX_META_DEPTH`` levels deep,
+    with ``id`` (the folder's name), ``as_of``, ``title``, and optionally ``figures_as_of_until`` (see
+    ``figures_as_of_limit``)."""
     meta_path = path / "snapshot.json"
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as e:
-        raise _fail(meta_path, None, None, f"cannot be read: {e}") from None
+        raw = meta_path.read_bytes()
+    except OSError as e:
+        raise _fail(meta_path, None, None, f"cannot be read: {e.strerror}") from None
+    if len(raw) > MAX_META_BYTES:
+        raise _fail(meta_path, None, None, f"larger than {MAX_META_BYTES // 1024} KB")
+    try:
+        meta = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise _fail(meta_path, None, None, f"not UTF-8 text (byte {e.start})") from None
+    except json.JSONDecodeError as e:
+        raise _fail(meta_path, None, None, f"malformed JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+    except RecursionError:
+        raise _fail(meta_path, None, None, f"nested deeper than {MAX_META_DEPTH} levels") from None
+    except ValueError as e:  # e.g. an integer of more than 4,300 digits
+        raise _fail(meta_path, None, None, f"cannot be read: {_short(str(e), 80)}") from None
+    if not isinstance(meta, dict):
+        raise _fail(meta_path, None, None, f"a JSON {type(meta).__name__}, not an object")
+    if _json_depth(meta, MAX_META_DEPTH) > MAX_META_DEPTH:
+        raise _fail(meta_path, None, None, f"nested deeper than {MAX_META_DEPTH} levels")
     for key in ("id", "as_of", "title"):
         if not isinstance(meta.get(key), str) or not meta[key]:
             raise _fail(meta_path, None, key, "required text field is missing")
     if meta["id"] != path.name:
-        raise _fail(meta_path, None, "id", f"{meta['id']!r} does not match the folder name {path.name!r}")
+        raise _fail(meta_path, None, "id", f"{_short(meta['id'])!r} does not match the folder name {path.name!r}")
     _parse_date(meta["as_of"], meta_path, 1, "as_of")
+    until = meta.get("figures_as_of_until")
+    if until is not None:
+        if not isinstance(until, str):
+            raise _fail(meta_path, None, "figures_as_of_until", "not a date (YYYY-MM-DD)")
+        _parse_date(until, meta_path, 1, "figures_as_of_until")
     return meta
+
+
+def _first_day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text if len(text) == 10 else text + "-01")
+
+
+def _last_day(text: str) -> dt.date:
+    """The last day a date of ``_DATE``'s form may mean: the day itself, or a month's last day."""
+    if len(text) == 10:
+        return dt.date.fromisoformat(text)
+    first = dt.date.fromisoformat(text + "-01")
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def figures_as_of_limit(meta: dict) -> str:
+    """The latest as-of date a figure of the snapshot may have: the snapshot's ``as_of``, or its
+    ``figures_as_of_until`` if later, where a hand-built snapshot took figures from sources dated after its own date.
+
+    Example: figures_as_of_limit({"as_of": "2024-05-21", "figures_as_of_until": "2024-07-25"}) -> '2024-07-25'
+    """
+    dates = [meta["as_of"], meta.get("figures_as_of_until") or meta["as_of"]]
+    return max(dates, key=_last_day)
 
 
 def list_snapshots() -> list[dict]:
@@ -252,10 +363,12 @@ def load_models(path: Path) -> pd.DataFrame:
 def load_figures(snapshot: str) -> pd.DataFrame:
     """The validated long table: one figure a row, with its source, as-of date, confidence and note."""
     path = snapshot_path(snapshot)
-    return _load_figures(path, set(load_models(path)["model"]))
+    meta = read_meta(path)
+    return _load_figures(path, set(load_models(path)["model"]), as_of_limit=figures_as_of_limit(meta))
 
 
-def _load_figures(path: Path, models: set[str]) -> pd.DataFrame:
+def _load_figures(path: Path, models: set[str], *, as_of_limit: str | None = None) -> pd.DataFrame:
+    """The figures of ``path``; with ``as_of_limit`` (the snapshot's date), a figure dated after it is an error."""
     file = path / "figures.csv"
     seen: dict[tuple[str, str, str], int] = {}
     rows = []
@@ -274,6 +387,8 @@ def _load_figures(path: Path, models: set[str]) -> pd.DataFrame:
         if not row["source"]:
             raise _fail(file, line, "source", "every figure needs its source")
         _parse_date(row["as_of"], file, line, "as_of")
+        if as_of_limit is not None and _first_day(row["as_of"]) > _last_day(as_of_limit):
+            raise _fail(file, line, "as_of", f"{row['as_of']} is after the snapshot's as-of date {as_of_limit}")
         if row["value"] == "":
             if row["confidence"] != "missing":
                 raise _fail(file, line, "value", "empty value: mark a figure that was not found as 'missing'")
@@ -333,7 +448,7 @@ def load_snapshot(snapshot: str = "2024-05") -> pd.DataFrame:
     path = snapshot_path(snapshot)
     meta = read_meta(path)
     models = load_models(path)
-    figures = _load_figures(path, set(models["model"]))
+    figures = _load_figures(path, set(models["model"]), as_of_limit=figures_as_of_limit(meta))
 
     pairs = figures.loc[figures["provider"] != "", ["model", "provider"]].drop_duplicates()
     lonely = sorted(set(models["model"]) - set(pairs["model"]))

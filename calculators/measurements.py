@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import data as _data
 from .data import FIGURE_COLUMNS, METRICS, DataError, _fail, _parse_date, _parse_value, _read_csv
+from .locking import write_lock
 
 MEASURED_METRICS = ("ttft_s", "output_tokens_per_s")
 
@@ -36,20 +37,23 @@ def load_measurements(path: Path | None = None) -> pd.DataFrame:
     path = path or measurements_path()
     if not path.is_file():
         return pd.DataFrame(columns=[*FIGURE_COLUMNS, "row"])
-    rows = []
-    for line, row in _read_csv(path, FIGURE_COLUMNS):
-        for col in ("model", "provider", "metric", "value", "source"):
-            if not row[col]:
-                raise _fail(path, line, col, "empty")
-        metric = METRICS.get(row["metric"])
-        if metric is None or metric.kind != "float":
-            raise _fail(path, line, "metric", f"{row['metric']!r} is not a measurable metric")
-        if row["confidence"] != "measured":
-            raise _fail(path, line, "confidence", f"{row['confidence']!r}: a measurement is 'measured'")
-        _parse_date(row["as_of"], path, line, "as_of")
-        value = _parse_value(metric, row["value"], path, line)
-        rows.append({**row, "value": value, "row": line})
+    rows = [_checked_row(row, path, line) for line, row in _read_csv(path, FIGURE_COLUMNS)]
     return pd.DataFrame(rows, columns=[*FIGURE_COLUMNS, "row"])
+
+
+def _checked_row(row: dict[str, str], path: Path, line: int) -> dict:
+    """One measurement row, validated (``path`` and ``line`` name it in the error)."""
+    for col in ("model", "provider", "metric", "value", "source"):
+        if not row[col]:
+            raise _fail(path, line, col, "empty")
+    metric = METRICS.get(row["metric"])
+    if metric is None or metric.kind != "float":
+        raise _fail(path, line, "metric", f"{row['metric']!r} is not a measurable metric")
+    if row["confidence"] != "measured":
+        raise _fail(path, line, "confidence", f"{row['confidence']!r}: a measurement is 'measured'")
+    _parse_date(row["as_of"], path, line, "as_of")
+    value = _parse_value(metric, row["value"], path, line)
+    return {**row, "value": value, "row": line}
 
 
 def measurement_rows(report, *, provider: str | None = None, today: dt.date | None = None) -> list[dict[str, str]]:
@@ -85,27 +89,72 @@ def measurement_rows(report, *, provider: str | None = None, today: dt.date | No
     return rows
 
 
+def _rows_text(rows: list[dict[str, str]], *, header: bool) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=FIGURE_COLUMNS, lineterminator="\n")
+    if header:
+        writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def _checked_old_text(path: Path) -> str:
+    """The measurements file's text (empty if there is none), validated, with the header new rows can follow."""
+    if not path.is_file() or not path.read_bytes().strip():
+        return ""
+    load_measurements(path)  # names the file, the row and the column of a bad row
+    old = path.read_text(encoding="utf-8")
+    header = next(csv.reader(io.StringIO(old)))
+    if header != FIGURE_COLUMNS:
+        raise _fail(path, 1, None, f"the header is not {','.join(FIGURE_COLUMNS)}: rows cannot be appended to it")
+    return old
+
+
+def _set_aside(path: Path, rows: list[dict[str, str]]) -> Path:
+    """Write ``rows`` to a new file beside ``path`` (``measurements.unsaved-YYYYMMDDTHHMMSS-PID.csv``)."""
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    side = path.with_name(f"{path.stem}.unsaved-{stamp}-{os.getpid()}.csv")
+    with side.open("x", encoding="utf-8", newline="") as f:
+        f.write(_rows_text(rows, header=True))
+    return side
+
+
 def save_measurement(report, *, provider: str | None = None, path: Path | None = None) -> Path:
-    """Append a bench report's rows to the measurements file (written to a temporary file, then renamed)."""
+    """Append a bench report's rows to the measurements file.
+
+    Under the data folder's write lock (``calculators.locking``): the file is read and validated, the new rows are
+    validated, and the whole is written to a temporary file, then renamed. If the file already has a bad row (or
+    the new rows break a rule), the file is left as it was and the new rows go to a file beside it; the
+    ``DataError`` names the bad file and row, and where the new rows are.
+    """
+    default = path is None
     path = path or measurements_path()
     new = measurement_rows(report, provider=provider)
     if not new:
         raise DataError("no successful run: nothing to save")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    old = path.read_text(encoding="utf-8") if path.is_file() else ""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=FIGURE_COLUMNS, lineterminator="\n")
-    if not old:
-        writer.writeheader()
-    writer.writerows(new)
-    text = old + ("" if not old or old.endswith("\n") else "\n") + buf.getvalue()
-    fd, tmp = tempfile.mkstemp(prefix=".measurements-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        load_measurements(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with write_lock(_data.SNAPSHOT_DIR.parent if default else path.parent):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            old = _checked_old_text(path)
+            first = old.count("\n") + (0 if old.endswith("\n") else 1) + 1 if old else 2
+            for i, row in enumerate(new):
+                try:
+                    _checked_row(row, path, first + i)
+                except DataError as e:
+                    raise DataError(f"this run's row would break the file's rules: {e}") from None
+        except DataError as e:
+            try:
+                kept = f"this run's {len(new)} rows are in {_set_aside(path, new)}"
+            except OSError as why:
+                kept = f"this run's rows could not be set aside either ({why.strerror})"
+            raise DataError(f"{e}; {path.name} was left as it was and {kept}") from None
+        text = old + ("" if not old or old.endswith("\n") else "\n") + _rows_text(new, header=not old)
+        fd, tmp = tempfile.mkstemp(prefix=".measurements-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
     return path

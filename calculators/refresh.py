@@ -27,6 +27,7 @@ import datetime as dt
 import functools
 import io
 import json
+import math
 import os
 import re
 import shutil
@@ -38,9 +39,22 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from . import data as _data
+from .apikeys import contains_secret, key_in_url
 from .data import MODEL_COLUMNS, SNAPSHOT_FIGURE_COLUMNS, DataError
 from .followed import SOURCES, CatalogModel, load_followed_models
-from .http import DEFAULT_RETRIES, DEFAULT_TIMEOUT_S, FetchError, get, one_line, parse_json, redact
+from .http import (
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT_S,
+    FetchError,
+    get,
+    one_line,
+    parse_json,
+    redact,
+    retries_arg,
+    timeout_arg,
+    url_arg,
+)
+from .locking import write_lock
 
 DEFAULT_BASE_URLS = {
     "openrouter": "https://openrouter.ai/api/v1",
@@ -59,6 +73,13 @@ SOURCE_LABELS = {
 }
 PRICE_METRICS = ("input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok")
 MAX_LOST_FRACTION = 0.5
+MAX_USD_PER_MTOK = Decimal(_data.MAX_USD_PER_MTOK)
+PRICE_QUANTUM = Decimal("1e-12")  # prices are written to 12 decimals of a dollar per 1M tokens
+KEY_IN_ANSWER = "the source's answer contains the API key; nothing was written"
+KEY_IN_URL_ADVICE = (
+    f"give the address without it; a key goes in an environment variable ({AA_KEY_ENV} for refresh, the one "
+    "bench --api-key-env names for bench)"
+)
 
 
 class RefreshError(Exception):
@@ -179,6 +200,33 @@ def _schema(message: str) -> RefreshError:
 
 def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _short(text: object, limit: int = 40) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def price_text(value: Decimal, where: str) -> str:
+    """A price in USD per 1M tokens as the dataset writes it (12 decimals at most); a price that is not finite,
+    negative or above the dataset's maximum is a schema violation.
+
+    Example: price_text(Decimal("2.50"), "x") -> '2.5';  price_text(Decimal("1e200"), "x") raises RefreshError
+    """
+    if not value.is_finite():
+        raise _schema(f"{where} is {_short(value)!r}, not a finite number")
+    if value < 0:
+        raise _schema(f"{where} is negative ({_short(value)})")
+    if value > MAX_USD_PER_MTOK:
+        raise _schema(f"{where} is {_short(value)}, above {MAX_USD_PER_MTOK:,} USD per 1M tokens")
+    return number_text(value.quantize(PRICE_QUANTUM))
+
+
+def _count(value: object, where: str, *, maximum: int = _data.MAX_CONTEXT_TOKENS) -> int:
+    """A whole number of tokens from a source, between 1 and ``maximum``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
+        raise _schema(f"{where} is {_short(value)!r}, not a number of tokens from 1 to {maximum:,}")
+    return value
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -303,14 +351,13 @@ def normalise_genai(providers: list, *, as_of: str, source_prefix: str) -> list[
                         continue  # a condition's price needs the ordinary price beside it
                     ordinary.add(metric)
                     for above, price in [(0, value), *tiers]:
-                        if price < 0:
-                            raise _schema(f"{provider_id}/{model_id} {attr} is negative ({price})")
+                        text = price_text(price, f"{provider_id}/{model_id} {attr}")
                         figures.append(
                             Figure(
                                 cat.name,
                                 provider_name,
                                 metric,
-                                number_text(price),
+                                text,
                                 as_of,
                                 confidence,
                                 source,
@@ -320,12 +367,13 @@ def normalise_genai(providers: list, *, as_of: str, source_prefix: str) -> list[
                             )
                         )
             if model.context_window:
+                context = _count(model.context_window, f"{provider_id}/{model_id} context_window")
                 figures.append(
                     Figure(
                         cat.name,
                         provider_name,
                         "context_window_tokens",
-                        str(int(model.context_window)),
+                        str(context),
                         as_of,
                         confidence,
                         source,
@@ -372,16 +420,29 @@ def fetch_genai_prices(base_url: str | None, **http) -> SourceResult:
 # OpenRouter
 
 
-def _per_token_to_per_mtok(text, where: str) -> Decimal | None:
+def _decimal(text, where: str) -> Decimal | None:
+    """A number from a source's JSON (a string or a number), or None if absent; not a number is a schema error."""
     if text is None or text == "":
         return None
+    if not isinstance(text, str | int | float) or isinstance(text, bool):
+        raise _schema(f"{where} is a JSON {type(text).__name__}, not a number")
     try:
         value = Decimal(str(text))
     except InvalidOperation:
-        raise _schema(f"{where} is {text!r}, not a number") from None
+        raise _schema(f"{where} is {_short(text)!r}, not a number") from None
     if not value.is_finite():
-        raise _schema(f"{where} is {text!r}, not a finite number")
-    return value * 1_000_000
+        raise _schema(f"{where} is {_short(text)!r}, not a finite number")
+    return value
+
+
+def _per_token_to_per_mtok(text, where: str) -> Decimal | None:
+    value = _decimal(text, where)
+    if value is None:
+        return None
+    if value.copy_abs() > MAX_USD_PER_MTOK / 1_000_000:  # checked before scaling: 1e999999999 would overflow
+        what = "negative" if value < 0 else f"above {MAX_USD_PER_MTOK:,} USD per 1M tokens"
+        raise _schema(f"{where} is {_short(text)!r} USD per token, {what}")
+    return (value * 1_000_000).quantize(PRICE_QUANTUM)
 
 
 def normalise_openrouter(doc: object, *, url: str, as_of: str) -> list[Figure]:
@@ -405,7 +466,7 @@ def normalise_openrouter(doc: object, *, url: str, as_of: str) -> list[Figure]:
         if not isinstance(pricing, dict) or "prompt" not in pricing or "completion" not in pricing:
             raise _schema(f"OpenRouter {url}: data[{i}] ({item['id']}) has no pricing.prompt/completion")
         for k in ("prompt", "completion", "input_cache_read"):
-            _per_token_to_per_mtok(pricing.get(k), f"data[{i}].pricing.{k}")
+            _decimal(pricing.get(k), f"data[{i}].pricing.{k}")  # bounds are checked for the followed models only
         by_id[item["id"]] = item
     figures = []
     for cat in followed_models():
@@ -413,8 +474,13 @@ def normalise_openrouter(doc: object, *, url: str, as_of: str) -> list[Figure]:
         if item is None:
             continue
         source = f"OpenRouter {url} (model {item['id']!r})"
-        tokenizer = (item.get("architecture") or {}).get("tokenizer")
-        note = f"OpenRouter tokenizer family: {tokenizer}" if tokenizer else ""
+        architecture = item.get("architecture") or {}
+        if not isinstance(architecture, dict):
+            raise _schema(f"OpenRouter {url}: {item['id']} architecture is a JSON {type(architecture).__name__}")
+        tokenizer = architecture.get("tokenizer")
+        if tokenizer is not None and not isinstance(tokenizer, str):
+            raise _schema(f"OpenRouter {url}: {item['id']} architecture.tokenizer is not text")
+        note = f"OpenRouter tokenizer family: {one_line(tokenizer, 80)}" if tokenizer else ""
         for metric, key in (
             ("input_usd_per_mtok", "prompt"),
             ("output_usd_per_mtok", "completion"),
@@ -428,8 +494,7 @@ def normalise_openrouter(doc: object, *, url: str, as_of: str) -> list[Figure]:
             figures.append(Figure(cat.name, "OpenRouter", metric, number_text(value), as_of, "secondary", source, note))
         context = item.get("context_length")
         if context is not None:
-            if not isinstance(context, int) or isinstance(context, bool) or context < 1:
-                raise _schema(f"OpenRouter {url}: {item['id']} context_length is {context!r}")
+            context = _count(context, f"OpenRouter {url}: {item['id']} context_length")
             figures.append(
                 Figure(cat.name, "OpenRouter", "context_window_tokens", str(context), as_of, "secondary", source, note)
             )
@@ -451,8 +516,14 @@ def _aa_number(item: dict, path: tuple[str, ...], where: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _schema(f"{where}: {'.'.join(path)} is {value!r}, not a number")
-    return float(value)
+        raise _schema(f"{where}: {'.'.join(path)} is {_short(value)!r}, not a number")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise _schema(f"{where}: {'.'.join(path)} is too large a number") from None
+    if not math.isfinite(number):
+        raise _schema(f"{where}: {'.'.join(path)} is {number}, not a finite number")
+    return round(number, 6)
 
 
 def normalise_artificialanalysis(doc: object, *, url: str, as_of: str) -> list[Figure]:
@@ -620,7 +691,11 @@ def owner(source_text: str) -> str | None:
 
 
 def previous_refreshed(snapshot_dir: Path) -> Path | None:
-    """The newest snapshot a refresh wrote (its snapshot.json has ``sources``), or None."""
+    """The newest snapshot a refresh wrote (its snapshot.json has ``sources``), or None.
+
+    Every snapshot.json is read with the dataset's checks (``calculators.data.read_meta``): a broken one raises
+    ``DataError`` naming it, rather than being skipped (which would make an older snapshot the base).
+    """
     best: tuple[str, str] | None = None
     if not snapshot_dir.is_dir():
         return None
@@ -628,11 +703,8 @@ def previous_refreshed(snapshot_dir: Path) -> Path | None:
         meta_path = p / "snapshot.json"
         if p.name.startswith(".") or not meta_path.is_file():
             continue
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            continue
-        if isinstance(meta.get("sources"), dict) and isinstance(meta.get("as_of"), str):
+        meta = _data.read_meta(p)
+        if isinstance(meta.get("sources"), dict):
             key = (meta["as_of"], p.name)
             if best is None or key > best:
                 best = key
@@ -833,16 +905,56 @@ def write_snapshot(plan: Plan, snapshot_dir: Path) -> Path:
         shutil.rmtree(tmp_root, ignore_errors=True)
 
 
-def validate_folder(folder: Path) -> None:
+def _load_folder(folder: Path) -> None:
     """Load ``folder`` with ``calculators.data.load_snapshot`` (schema, units, dates, cached <= input...)."""
     saved = _data.SNAPSHOT_DIR
     _data.SNAPSHOT_DIR = folder.parent
     try:
         _data.load_snapshot(folder.name)
-    except DataError as e:
-        raise _schema(f"the result does not pass the dataset's checks: {e}") from None
     finally:
         _data.SNAPSHOT_DIR = saved
+
+
+def validate_folder(folder: Path) -> None:
+    """Check a snapshot folder a refresh made; ``RefreshError`` (schema violation) if it breaks a rule."""
+    try:
+        _load_folder(folder)
+    except DataError as e:
+        raise _schema(f"the result does not pass the dataset's checks: {e}") from None
+
+
+def plan_refresh(result: SourceResult, snapshot_dir: Path, *, as_of: str) -> Plan:
+    """The merge of ``result`` with the previous refreshed snapshot, which is first checked with the dataset's
+    loader: a snapshot edited by hand into a bad state stops the refresh instead of being carried over."""
+    try:
+        base_path = previous_refreshed(snapshot_dir)
+        base = None
+        if base_path:
+            _load_folder(base_path)
+            base = (base_path.name, *read_rows(base_path))
+    except DataError as e:
+        raise RefreshError(
+            f"the previous snapshot does not pass the dataset's checks (fix or remove it): {e}"
+        ) from None
+    return merge(result, snapshot_id=as_of, as_of=as_of, base=base)
+
+
+def check_values(result: SourceResult) -> None:
+    """Every figure of ``result`` within its metric's rules (a finite number within its bounds...), or a schema
+    violation that names the source, the model and the metric."""
+    for f in result.figures:
+        try:
+            _data.check_value(_data.METRICS[f.metric], f.value)
+        except ValueError as e:
+            raise _schema(f"{result.address}: {f.model} / {f.provider or '-'}: {e}") from None
+
+
+def holds_key(result: SourceResult, secrets: Iterable[str | None]) -> bool:
+    """Whether any text ``result`` would write or print (every field of every figure, the address, the
+    attribution, the models not followed) holds a key, in any form ``calculators.apikeys`` knows."""
+    texts = [result.address, result.attribution or "", *result.unfollowed]
+    texts += [value for f in result.figures for value in f.row().values()]
+    return any(contains_secret(text, secrets) for text in texts)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -896,6 +1008,10 @@ def refresh(
     """
     if source not in SOURCES:
         raise RefreshError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
+    if base_url:
+        why = key_in_url(base_url, [api_key])
+        if why:
+            raise RefreshError(f"--base-url carries {why}: {KEY_IN_URL_ADVICE}")
     as_of = (today or dt.date.today()).isoformat()
     http = {"timeout_s": timeout_s, "retries": retries, "secrets": [api_key], "on_retry": on_retry}
     try:
@@ -921,11 +1037,12 @@ def refresh(
                 attribution=AA_ATTRIBUTION,
             )
             result.unfollowed = unfollowed_artificialanalysis(doc)
+        if holds_key(result, [api_key]):
+            raise RefreshError(KEY_IN_ANSWER)
+        check_values(result)
         snapshot_dir = _data.SNAPSHOT_DIR
-        base_path = previous_refreshed(snapshot_dir)
-        base = (base_path.name, *read_rows(base_path)) if base_path else None
-        plan = merge(result, snapshot_id=as_of, as_of=as_of, base=base)
-        if dry_run:
+        if dry_run:  # reads only: no lock, so a dry run leaves data/ exactly as it was
+            plan = plan_refresh(result, snapshot_dir, as_of=as_of)
             scratch = Path(tempfile.mkdtemp(prefix="refresh-dry-"))
             try:
                 validate_folder(_write_folder(plan, scratch))
@@ -933,7 +1050,12 @@ def refresh(
                 shutil.rmtree(scratch, ignore_errors=True)
             path = None
         else:
-            path = write_snapshot(plan, snapshot_dir)
+            # One writer at a time, from reading the previous snapshot to renaming the new one into place.
+            with write_lock(snapshot_dir.parent):
+                plan = plan_refresh(result, snapshot_dir, as_of=as_of)
+                path = write_snapshot(plan, snapshot_dir)
+    except DataError as e:  # the write lock was not free in time
+        raise RefreshError(redact(str(e), [api_key])) from None
     except FetchError as e:
         raise RefreshError(redact(str(e), [api_key])) from None
     except RefreshError as e:
@@ -961,9 +1083,16 @@ def register_cli(sub) -> None:
         ),
     )
     p.add_argument("--source", required=True, choices=SOURCES)
-    p.add_argument("--base-url", help="the source's base URL (a mirror, or a local server in tests)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds per request (default 20)")
-    p.add_argument("--retries", type=int, default=DEFAULT_RETRIES, help="retries after a failed try (default 2)")
+    p.add_argument("--base-url", type=url_arg, help="the source's base URL (a mirror, or a local server in tests)")
+    p.add_argument(
+        "--timeout",
+        type=timeout_arg,
+        default=DEFAULT_TIMEOUT_S,
+        help="seconds per request in all, retries and their waits included (default 20)",
+    )
+    p.add_argument(
+        "--retries", type=retries_arg, default=DEFAULT_RETRIES, help="retries after a failed try (0-10, default 2)"
+    )
     p.add_argument("--dry-run", action="store_true", help="fetch, check and show the diff, but write nothing")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_refresh)
@@ -981,12 +1110,6 @@ def _key_text(key: tuple[str, ...]) -> str:
 
 def cmd_refresh(args) -> int:
     api_key = os.environ.get(AA_KEY_ENV) if args.source == "artificialanalysis" else None
-    if args.timeout <= 0:
-        print("error: --timeout must be positive", file=sys.stderr)
-        return 2
-    if args.retries < 0:
-        print("error: --retries cannot be negative", file=sys.stderr)
-        return 2
 
     def on_retry(message: str) -> None:
         print(f"retry: {redact(message, [api_key])}", file=sys.stderr)
@@ -1005,7 +1128,9 @@ def cmd_refresh(args) -> int:
         print(f"error: refresh {args.source} failed, data unchanged: {redact(str(e), [api_key])}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False))
+        from .cli import json_text  # calculators.cli imports this module to register the command
+
+        print(json_text(report.as_dict()))
         return 0
     plan, d = report.plan, report.plan.diff
     print(f"{report.address}: {plan.new_rows} figures for {len({r['model'] for r in plan.figures})} models")

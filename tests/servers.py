@@ -5,6 +5,8 @@
 - ``StreamServer``: an OpenAI-compatible ``POST /v1/chat/completions`` that streams server-sent events with a
   configurable delay before the first token and a configurable token rate; ``modes`` makes given runs fail
   (``cut`` closes the stream mid-way, ``http500`` answers 500 and echoes the request's key in the body).
+- ``ScriptServer``: sends whatever bytes a test's script yields, when it yields them (a trickle, a gzip bomb, an
+  endless stream); ``http_response``, ``SSE_HEAD``, ``sse_event`` and ``chat_chunk`` help write such scripts.
 
 A test module starts one per test (``server = JsonServer().start()`` ... ``server.stop()``).
 """
@@ -16,6 +18,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -185,3 +188,67 @@ def closed_port() -> int:
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+# ----------------------------------------------------------------------------------------------- misbehaving servers
+
+SSE_HEAD = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n"
+
+
+def http_response(body: bytes, *, status: int = 200, headers: dict[str, str] | None = None) -> bytes:
+    """A whole HTTP/1.1 response (status line, headers with Content-Length, body) as bytes."""
+    lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}", "content-type: application/json"]
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    lines += [f"content-length: {len(body)}", "connection: close"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def sse_event(payload) -> bytes:
+    """One server-sent event, ``data: ...`` and a blank line; a dict or list is sent as JSON."""
+    text = payload if isinstance(payload, str) else json.dumps(payload)
+    return f"data: {text}\n\n".encode()
+
+
+def chat_chunk(content: str | None = None, *, usage: dict | None = None) -> dict:
+    """An OpenAI-style stream chunk: a delta with ``content``, or (with ``usage``) the closing usage chunk."""
+    if usage is not None:
+        return {"id": "chatcmpl-test", "object": "chat.completion.chunk", "choices": [], "usage": usage}
+    delta = {"role": "assistant", "content": ""} if content is None else {"content": content}
+    return {"id": "chatcmpl-test", "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta}]}
+
+
+class _ScriptHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"
+
+    def _serve(self):
+        server = self.server_obj
+        server.log(self)
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length) if length else b""
+        give_up = time.monotonic() + server.max_s
+        try:
+            for piece in server.script(body):
+                if time.monotonic() > give_up:
+                    break
+                if isinstance(piece, int | float):
+                    time.sleep(piece)
+                    continue
+                self.wfile.write(piece)
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up: what these servers are for
+        self.close_connection = True
+
+    do_GET = do_POST = _serve
+
+
+class ScriptServer(_Base):
+    """Answers every GET and POST with what ``script(request_body)`` yields, as it yields it: bytes are written at
+    once (status line and headers included: nothing is added), a number is a pause in seconds. So a test can send
+    what no well-behaved server would: a byte a second, a compressed bomb, a stream without end. A script may run
+    forever; the server stops it when the client goes away or after ``max_s`` seconds."""
+
+    def __init__(self, script, *, max_s: float = 60.0):
+        super().__init__(_ScriptHandler)
+        self.script = script
+        self.max_s = max_s

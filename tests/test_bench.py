@@ -2,16 +2,19 @@
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
-from servers import StreamServer, closed_port
+from servers import SSE_HEAD, ScriptServer, StreamServer, chat_chunk, closed_port, sse_event
 
 from calculators import bench as bench_mod
 from calculators import data
 from calculators.bench import bench, output_speed_tokens_per_s, percentile, pick_tokenizer
 from calculators.cli import main
+from calculators.http import Deadline
 from calculators.measurements import load_measurements
+from calculators.tokens import count_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 FAKE_KEY = "sk-test-0123456789abcdef-DO-NOT-LEAK"
@@ -175,3 +178,159 @@ def test_bad_arguments_are_one_line_errors(capsys, monkeypatch):
     assert capsys.readouterr().err.strip() == "error: the environment variable NO_SUCH_KEY_VAR is not set"
     assert main(["bench", "--base-url", "http://x/v1", "--model", "m", "--runs", "0"]) == 2
     assert bench_mod.DEFAULT_RUNS >= 1
+
+
+# ----------------------------------------------------------------------------------------------- limits (issue 9)
+
+
+def test_token_limit_and_the_running_tally():
+    assert bench_mod.token_limit(10) == 26
+    assert bench_mod.token_limit(1000) == 1100
+    text = ARTICLE_PIECE * 40  # well past TALLY_FLUSH_CHARS: counted in pieces, at spaces
+    assert len(text) > 2 * bench_mod.TALLY_FLUSH_CHARS
+    tally = bench_mod._Tally("o200k_base")
+    for i in range(0, len(text), 7):
+        tally.add(text[i : i + 7])
+    assert sum(len(p) for p in tally.parts) <= bench_mod.TALLY_FLUSH_CHARS
+    assert tally.total() == pytest.approx(count_tokens(text, "o200k_base"), abs=2)
+
+
+ARTICLE_PIECE = (ROOT / "chapters" / "_data" / "llms-101.pt-BR.md").read_text(encoding="utf-8")[:5000]
+
+
+def _stream(pieces: list[str], usage_tokens, *, pause_s: float = 0.0):
+    """An SSE script: a role chunk, one chunk per piece (``pause_s`` apart), a usage chunk, [DONE]."""
+
+    def script(_request):
+        yield SSE_HEAD + sse_event(chat_chunk())
+        for piece in pieces:
+            if pause_s:
+                yield pause_s
+            yield sse_event(chat_chunk(piece))
+        if usage_tokens is not None:
+            yield sse_event(chat_chunk(usage={"prompt_tokens": 5, "completion_tokens": usage_tokens}))
+        yield sse_event("[DONE]")
+
+    return script
+
+
+def test_impossible_usage_fails_the_run_and_is_never_saved(data_copy, capsys):
+    requests = []
+
+    def script(request):
+        requests.append(request)
+        bad = len(requests) == 1
+        yield from _stream([" hello"] * 20, -5 if bad else 20, pause_s=0.01)(request)
+
+    server = ScriptServer(script).start()
+    try:
+        args = ["bench", "--base-url", server.url + "/v1", "--model", "gpt-4o", "--runs", "2", "--save"]
+        code = main(args)
+    finally:
+        server.stop()
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "run 1: failed: impossible usage from 127.0.0.1" in err and "completion_tokens -5" in err
+    assert "run 2: ttft" in out and "20 output tokens" in out
+    df = load_measurements()
+    assert len(df) == 2  # the medians of run 2 alone
+    speed = df[df["metric"] == "output_tokens_per_s"]["value"].iloc[0]
+    assert 0 < speed < 200  # 19 tokens after the first, about 10 ms apart
+
+
+ODD_STREAMS = {
+    "choices_string": ('{"choices": "x"}', "'choices' is not a list"),
+    "choice_string": ('{"choices": ["x"]}', "a choice is not an object"),
+    "delta_string": ('{"choices": [{"delta": "x"}]}', "'delta' is not an object"),
+    "content_number": ('{"choices": [{"delta": {"content": 5}}]}', "'delta.content' is not text"),
+    "chunk_list": ("[1, 2]", "not a JSON object"),
+    "usage_string": ('{"choices": [], "usage": "many"}', "'usage' is not an object"),
+    "usage_bool": ('{"choices": [], "usage": {"completion_tokens": true}}', "is true, not a whole number"),
+    "usage_fraction": ('{"choices": [], "usage": {"completion_tokens": 1.5}}', "is 1.5, not a whole number"),
+    "usage_too_many": ('{"choices": [], "usage": {"completion_tokens": 10000001}}', "not from 0 to 10,000,000"),
+    "malformed": ('{"choices": [', "a stream chunk from 127.0.0.1"),
+}
+
+
+@pytest.mark.parametrize("case", ODD_STREAMS)
+def test_odd_stream_chunks_fail_the_run_in_one_line(case, data_copy):
+    chunk, expected = ODD_STREAMS[case]
+
+    def script(_request):
+        yield SSE_HEAD + sse_event(chat_chunk(" hello")) + f"data: {chunk}\n\n".encode() + sse_event("[DONE]")
+
+    server = ScriptServer(script).start()
+    try:
+        report = bench(server.url + "/v1", model="m", runs=1, max_tokens=10, tokenizer="o200k_base")
+    finally:
+        server.stop()
+    error = report.runs[0].error
+    assert not report.runs[0].ok and expected in error and "\n" not in error
+
+
+def test_reading_stops_a_little_past_max_tokens(data_copy):
+    def endless(_request):
+        yield SSE_HEAD + sse_event(chat_chunk())
+        while True:
+            yield sse_event(chat_chunk(" hello"))
+
+    server = ScriptServer(endless).start()
+    start = time.monotonic()
+    try:
+        report = bench(server.url + "/v1", model="m", runs=1, max_tokens=10, tokenizer="o200k_base", timeout_s=30)
+    finally:
+        server.stop()
+    assert time.monotonic() - start < 2
+    assert report.runs[0].error.endswith("kept streaming past max_tokens 10 (over 26 tokens; stopped reading)")
+
+
+def test_tokens_split_across_chunks_are_not_mistaken_for_too_many(data_copy):
+    # 20 tokens (" hello") in 40 chunks: more chunks than max_tokens 20 plus its margin (36), but not more tokens
+    server = ScriptServer(_stream([" hel", "lo"] * 20, None)).start()
+    try:
+        report = bench(server.url + "/v1", model="m", runs=1, max_tokens=20, tokenizer="o200k_base")
+    finally:
+        server.stop()
+    assert report.runs[0].ok, report.runs[0].error
+    assert report.runs[0].output_tokens == 20 and report.runs[0].tokens_counted
+
+
+def test_retries_happen_before_the_stream_only(data_copy):
+    server = StreamServer(ttft_s=0.02, tokens_per_s=500.0, tokens=10).start()
+    server.modes = ["http500", "ok", "cut"]
+    try:
+        report = bench(server.url + "/v1", model="m", runs=2, max_tokens=10, retries=1)
+    finally:
+        server.stop()
+    assert report.runs[0].ok  # the 500 was retried
+    assert not report.runs[1].ok and "ended before [DONE]" in report.runs[1].error  # a cut stream is not retried
+    assert len(server.requests) == 3
+
+
+def test_a_command_deadline_bounds_every_run(data_copy):
+    server = StreamServer(ttft_s=0.3, tokens_per_s=100.0, tokens=10).start()
+    start = time.monotonic()
+    try:
+        report = bench(server.url + "/v1", model="m", runs=5, deadline=Deadline(1.0, what="the benchmark"))
+    finally:
+        server.stop()
+    assert time.monotonic() - start < 1.5
+    assert report.runs[0].ok
+    assert all("the benchmark took longer than 1 s in all" in r.error for r in report.runs if not r.ok)
+    assert report.failed_runs >= 2
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["--runs", "101"], "argument --runs: 101 is above the maximum of 100"),
+        (["--retries", "-1"], "argument --retries: '-1' is not a whole number from 0 to 10"),
+        (["--timeout", "nan"], "argument --timeout: 'nan' is not a number of seconds above 0 and at most 600"),
+        (["--max-tokens", "0"], "argument --max-tokens: 0 is not at least 1"),
+        (["--base-url", "http://[::1"], "argument --base-url: 'http://[::1': not a valid URL (Invalid IPv6 URL)"),
+    ],
+)
+def test_out_of_range_arguments_are_one_line_errors(extra, expected, capsys):
+    assert main(["bench", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {expected}") and err.count("\n") == 1

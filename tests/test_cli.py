@@ -138,3 +138,192 @@ def test_cost_shows_the_tier_a_long_prompt_pays():
     assert long[0]["tier_above_input_tokens"] == 128_000 and long[0]["cost_usd"] == pytest.approx(200_000 * 7 / 1e6)
     text = run("cost", "--snapshot", "2024-05", "--input-tokens", "200000", "--output-tokens", "0").stdout
     assert "> 128,000 tokens" in text and "tier" in text.splitlines()[1]
+
+
+# --- one line, never a traceback (issue 9) ------------------------------------------------------------------------
+HUGE = "1" + "0" * 400
+
+
+def assert_one_line_exit_2(out, message: str) -> None:
+    assert out.returncode == 2, out.stderr
+    assert out.stdout == ""
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert "Traceback" not in out.stderr
+    assert message in out.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["cost", "--snapshot", "2024-05", "--input-tokens", HUGE, "--output-tokens", "1"],
+        ["cost", "--snapshot", "2024-05", "--input-tokens", "1", "--output-tokens", HUGE],
+        ["cost", "--snapshot", "2024-05", "--input-tokens", "1", "--output-tokens", "1", "--cached-input-tokens", HUGE],
+        ["cost", "--snapshot", "2024-05", "--input-tokens", "1000000001", "--output-tokens", "1"],
+        ["cost", "--snapshot", "2024-05", "--input-tokens", "9" * 5000, "--output-tokens", "1"],
+        ["latency", "--snapshot", "2024-05", "--output-tokens", HUGE],
+    ],
+)
+def test_huge_token_counts_are_one_line(args):
+    out = run(*args)
+    assert_one_line_exit_2(out, "is above the maximum of 1,000,000,000")
+    assert len(out.stderr) < 300
+
+
+def test_a_billion_tokens_is_still_a_cost():
+    rows = json.loads(
+        run("cost", "--snapshot", "2024-05", "--input-tokens", "1000000000", "--output-tokens", "0", "--json").stdout
+    )
+    opus = next(r for r in rows if r["model"] == "Claude 3 Opus" and r["provider"] == "Anthropic")
+    assert opus["cost_usd"] == pytest.approx(15_000)
+
+
+@pytest.mark.parametrize("tokenizer", ["mistral_v1", "o200k_base", "llama3"])
+def test_text_that_is_not_utf8_is_one_line(tokenizer):
+    # $'ab\xff' in a shell: the byte reaches Python as the surrogate escape U+DCFF.
+    out = run("tokens", "--tokenizer", tokenizer, "--text", "ab\udcff")
+    assert_one_line_exit_2(out, "--text is not valid UTF-8 text (byte 0xff at character 3)")
+
+
+def _strict_json(text: str):
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tokens", "--text", "olá", "--json"],
+        ["cost", "--snapshot", "latest", "--input-tokens", "3000", "--output-tokens", "1000", "--json"],
+        ["latency", "--snapshot", "2024-05", "--output-tokens", "1000000000", "--json"],
+        ["latency", "--snapshot", "latest", "--output-tokens", "500", "--json"],
+        ["snapshots", "--json"],
+        ["tokenizers", "--json"],
+    ],
+)
+def test_every_json_output_is_strict_json(args):
+    out = run(*args)
+    assert out.returncode == 0, out.stderr
+    _strict_json(out.stdout)
+
+
+def test_json_text_turns_non_finite_numbers_into_null():
+    from calculators.cli import json_text
+
+    text = json_text([{"e2e_s": float("inf"), "ttft_s": float("nan"), "x": [-float("inf"), 1.5], "m": "Olá"}])
+    assert text == '[{"e2e_s": null, "ttft_s": null, "x": [null, 1.5], "m": "Olá"}]'
+
+
+# In-process: a scratch data folder, a small input cap, errors raised on purpose.
+
+
+@pytest.fixture
+def scratch_data(tmp_path, monkeypatch):
+    import shutil
+
+    from calculators import data
+
+    root = tmp_path / "snapshots"
+    shutil.copytree(data.SNAPSHOT_DIR / "2024-05", root / "2024-05")
+    monkeypatch.setattr(data, "SNAPSHOT_DIR", root)
+    return root / "2024-05"
+
+
+def _main(*args, capsys):
+    from calculators.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _tree(root):
+    return {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[]", "a JSON list, not an object"),
+        ('{"id": "2024-05", "as_of": "2024-05-21", "title": "Maçã"}'.encode("latin-1"), "not UTF-8 text"),
+        (b"[" * 50_000 + b"]" * 50_000, "nested deeper than"),
+    ],
+)
+@pytest.mark.parametrize("command", [["snapshots", "--json"], ["cost", "--snapshot", "latest", "--input-tokens", "1"]])
+def test_a_bad_snapshot_json_is_one_line(scratch_data, capsys, content, message, command):
+    (scratch_data / "snapshot.json").write_bytes(content)
+    before = _tree(scratch_data.parent)
+    code, out, err = _main(*command, *(["--output-tokens", "1"] if command[0] == "cost" else []), capsys=capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith(f"error: {scratch_data / 'snapshot.json'}: ") and message in err
+    assert _tree(scratch_data.parent) == before
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "message"),
+    [
+        ("context_window_tokens", "100000000000000000000", "above 100,000,000"),
+        ("output_tokens_per_s", "0", "below 0.01"),
+        ("input_usd_per_mtok", "1e999999999", "not a finite number"),
+    ],
+)
+def test_a_bad_figure_is_one_line(scratch_data, capsys, metric, value, message):
+    import pandas as pd
+
+    path = scratch_data / "figures.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[int(df.index[(df["metric"] == metric) & (df["value"] != "")][0]), "value"] = value
+    df.to_csv(path, index=False)
+    for command in (["cost", "--input-tokens", "1", "--output-tokens", "1"], ["latency", "--output-tokens", "1"]):
+        code, out, err = _main(*command, "--snapshot", "2024-05", "--json", capsys=capsys)
+        assert code == 2 and out == "" and err.count("\n") == 1 and message in err
+        assert "figures.csv: row " in err and "column 'value'" in err
+
+
+def test_standard_input_is_capped_like_a_file(capsys, monkeypatch):
+    import io
+
+    from calculators import cli
+
+    class Stdin(io.TextIOWrapper):
+        def isatty(self):
+            return False
+
+    monkeypatch.setattr(cli, "MAX_FILE_BYTES", 1024)
+    monkeypatch.setattr(sys, "stdin", Stdin(io.BytesIO(b"x" * 1025)))
+    code, out, err = _main("tokens", "--tokenizer", "o200k_base", capsys=capsys)
+    assert (code, out, err) == (2, "", "error: standard input is larger than 1,024 bytes\n")
+    monkeypatch.setattr(sys, "stdin", Stdin(io.BytesIO(b"x" * 1024)))
+    assert _main("tokens", "--tokenizer", "o200k_base", "--json", capsys=capsys)[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (OverflowError("int too large to convert to float"), "error: a number is too large to compute with"),
+        (MemoryError(), "error: not enough memory for this input"),
+        (RecursionError("maximum recursion depth exceeded"), "error: the input is nested too deeply"),
+        (UnicodeEncodeError("utf-8", "\udcff", 0, 1, "surrogates not allowed"), "error: the text is not valid UTF-8"),
+    ],
+)
+def test_bad_input_errors_anywhere_are_one_line(capsys, monkeypatch, error, message):
+    from calculators import cli
+
+    def fail(args):
+        raise error
+
+    monkeypatch.setattr(cli, "cmd_snapshots", fail)
+    code, out, err = _main("snapshots", capsys=capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith(message)
+
+
+def test_a_real_bug_still_shows_its_traceback(monkeypatch):
+    from calculators import cli
+
+    def bug(args):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(cli, "cmd_snapshots", bug)
+    with pytest.raises(KeyError):
+        cli.main(["snapshots"])

@@ -1,7 +1,9 @@
 """The dataset's schema: a bad file fails with its file, row and column named."""
 
+import datetime as dt
 import json
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -235,3 +237,146 @@ def test_a_file_without_the_tier_columns_still_loads(scratch):
     figures = load_figures("2024-05")
     assert (figures["above_input_tokens"] == 0).all() and (figures["condition"] == "").all()
     assert load_snapshot("2024-05")["price_variants"].map(len).sum() == 0
+
+
+# --- bounds, dates, headers and snapshot.json (issue 9) -------------------------------------------------------------
+def _metric_row(folder, metric: str) -> int:
+    df = pd.read_csv(folder / "figures.csv", dtype=str, keep_default_na=False)
+    return int(df.index[(df["metric"] == metric) & (df["value"] != "") & (df["above_input_tokens"] == "")][0])
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "message"),
+    [
+        ("context_window_tokens", "100000000000000000000", "above 100,000,000"),
+        ("context_window_tokens", "1" + "0" * 400, "not a finite number"),
+        ("input_usd_per_mtok", "1e200", "above 10,000"),
+        ("input_usd_per_mtok", "1e999999999", "not a finite number"),
+        ("output_usd_per_mtok", "10000.01", "above 10,000"),
+        ("output_tokens_per_s", "0", "below 0.01"),
+        ("output_tokens_per_s", "100001", "above 100,000"),
+        ("model_output_tokens_per_s", "0", "below 0.01"),
+        ("ttft_s", "3601", "above 3,600"),
+        ("ttft_s", "-0.1", "negative"),
+        ("arena_elo", "12870", "above 4,000"),
+        ("aa_blended_usd_per_mtok", "inf", "not a finite number"),
+    ],
+)
+def test_every_number_has_bounds(scratch, metric, value, message):
+    assert data.METRICS[metric].maximum is not None
+    line = _edit_figure(scratch, _metric_row(scratch, metric), value=value)
+    with pytest.raises(DataError) as err:
+        load_snapshot("2024-05")
+    text = str(err.value)
+    assert f"figures.csv: row {line}, column 'value': " in text and message in text
+    assert len(text) < 300  # a huge value is shortened in the message
+
+
+def test_every_metric_has_a_maximum_and_speeds_a_positive_minimum():
+    for metric in data.METRICS.values():
+        assert metric.kind == "bool" or metric.maximum is not None, metric.name
+    for name in ("output_tokens_per_s", "model_output_tokens_per_s"):
+        assert data.METRICS[name].minimum > 0
+
+
+def test_a_figure_dated_after_its_snapshot_is_rejected(scratch):
+    # The article's snapshot took some prices from copies dated up to its figures_as_of_until (2024-07-25).
+    assert data.figures_as_of_limit(data.read_meta(scratch)) == "2024-07-25"
+    line = _edit_figure(scratch, _price_row(scratch), as_of="2024-08-01")
+    with pytest.raises(
+        DataError, match=rf"figures.csv: row {line}, column 'as_of': 2024-08-01 is after the snapshot's"
+    ):
+        load_snapshot("2024-05")
+
+
+def test_a_figure_dated_after_a_refreshed_snapshot_is_rejected(tiered):
+    # A refreshed snapshot: nothing after its own as-of date (the refresh date).
+    as_of = data.read_meta(tiered)["as_of"]
+    later = (dt.date.fromisoformat(as_of) + dt.timedelta(days=1)).isoformat()
+    if later > dt.date.today().isoformat():
+        pytest.skip("the latest snapshot is today's: a later date would be in the future")
+    line = _edit_figure(tiered, 0, as_of=later)
+    with pytest.raises(DataError, match=rf"row {line}, column 'as_of': {later} is after the snapshot's as-of date"):
+        load_figures(tiered.name)
+
+
+def test_a_duplicated_header_column_is_named(scratch):
+    path = scratch / "figures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + ",value", *(line + ",99" for line in lines[1:])]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"figures.csv: row 1, column 'value': the column appears twice"):
+        load_snapshot("2024-05")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[1, 2]", "a JSON list, not an object"),
+        (b'"2024-05"', "a JSON str, not an object"),
+        ('{"id": "2024-05", "as_of": "2024-05-21", "title": "Maçã"}'.encode("latin-1"), "not UTF-8 text"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested deeper than"),
+        (b'{"id": "2024-05", "as_of": "2024-05-21", "title": "x", "a": [[[[[[[1]]]]]]]}', "nested deeper than 6"),
+        (b'{"id": "2024-05", "as_of": "2024-05-21", "title": "x", "n": 1' + b"0" * 5000 + b"}", "cannot be read"),
+        (b'{"id": "2024-05", ', "malformed JSON"),
+    ],
+)
+def test_a_bad_snapshot_json_names_the_file(scratch, content, message):
+    (scratch / "snapshot.json").write_bytes(content)
+    for load in (lambda: load_snapshot("2024-05"), list_snapshots):
+        with pytest.raises(DataError) as err:
+            load()
+        assert str(err.value).startswith(f"{scratch / 'snapshot.json'}: ") and message in str(err.value)
+        assert len(str(err.value)) < 300
+
+
+def _report(provider_speed: float = 100.0):
+    from calculators.bench import BenchReport, RunResult
+
+    run = RunResult(True, ttft_s=0.2, output_tokens_per_s=provider_speed, e2e_s=1.0, output_tokens=80)
+    return BenchReport("test-model", "127.0.0.1:1", [run], "o200k_base", None)
+
+
+def test_a_bad_measurements_file_keeps_the_new_rows_beside_it(scratch):
+    from calculators.measurements import load_measurements, measurements_path, save_measurement
+
+    path = save_measurement(_report(), provider="P1")
+    assert path == measurements_path() and len(load_measurements()) == 2
+    assert (data.SNAPSHOT_DIR.parent / ".write.lock").is_file()
+    with path.open("a", encoding="utf-8") as f:
+        f.write("M,P,output_tokens_per_s,0,2026-11-01,measured,bench,\n")  # a speed of 0: row 4
+    before = path.read_bytes()
+    with pytest.raises(DataError) as err:
+        save_measurement(_report(), provider="P2")
+    text = str(err.value)
+    assert text.startswith(f"{path}: row 4, column 'value': 0 is below 0.01")
+    assert "measurements.csv was left as it was and this run's 2 rows are in " in text
+    assert ".measurements-" not in text  # the real file, not a temporary one
+    assert path.read_bytes() == before
+    side = Path(text.rsplit(" are in ", 1)[1])
+    assert side.parent == path.parent and side.name.startswith("measurements.unsaved-")
+    kept = load_measurements(side)
+    assert set(kept["provider"]) == {"P2"} and len(kept) == 2
+
+
+def test_a_run_whose_rows_break_the_rules_is_kept_beside_the_file(scratch):
+    from calculators.measurements import load_measurements, save_measurement
+
+    path = save_measurement(_report(), provider="P1")
+    before = path.read_bytes()
+    with pytest.raises(
+        DataError, match=r"this run's row would break the file's rules: .*row 5, column 'value': .* above 100,000"
+    ):
+        save_measurement(_report(provider_speed=250_000.0), provider="P2")
+    assert path.read_bytes() == before and len(load_measurements()) == 2
+
+
+def test_measurements_with_a_duplicated_header_column_are_rejected(tmp_path):
+    from calculators.measurements import load_measurements
+
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "model,provider,metric,value,as_of,confidence,source,note,value\nM,P,ttft_s,0.2,2026-11-01,measured,b,,9\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match="row 1, column 'value': the column appears twice"):
+        load_measurements(path)

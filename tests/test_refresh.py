@@ -430,6 +430,52 @@ FAULTS = {
         ],
         "negative",
     ),
+    # Odd values and shapes (issue 9): one line, never a traceback.
+    "huge_price": (
+        [
+            Reply(
+                200,
+                b'{"data": [{"id": "openai/gpt-6-astra", "pricing": {"prompt": "1e999999999", "completion": "1"}}]}',
+            )
+        ],
+        "above 10,000 USD per 1M tokens",
+    ),
+    "infinite_price": (
+        [
+            Reply(
+                200, b'{"data": [{"id": "openai/gpt-6-astra", "pricing": {"prompt": 1e999999999, "completion": "1"}}]}'
+            )
+        ],
+        "not a finite number",
+    ),
+    "price_per_token_of_1e200": (
+        [Reply(200, b'{"data": [{"id": "openai/gpt-6-astra", "pricing": {"prompt": "1e200", "completion": "1"}}]}')],
+        "above 10,000 USD per 1M tokens",
+    ),
+    "price_as_an_object": (
+        [Reply(200, b'{"data": [{"id": "x/y", "pricing": {"prompt": {"usd": 1}, "completion": "1"}}]}')],
+        "is a JSON dict, not a number",
+    ),
+    "architecture_string": (
+        [
+            Reply(
+                200,
+                b'{"data": [{"id": "openai/gpt-6-astra", "architecture": "string",'
+                b' "pricing": {"prompt": "0.000001", "completion": "0.000002"}}]}',
+            )
+        ],
+        "architecture is a JSON str",
+    ),
+    "huge_context": (
+        [
+            Reply(
+                200,
+                b'{"data": [{"id": "openai/gpt-6-astra", "context_length": 100000000000000000000,'
+                b' "pricing": {"prompt": "0.000001", "completion": "0.000002"}}]}',
+            )
+        ],
+        "not a number of tokens from 1 to 100,000,000",
+    ),
 }
 
 
@@ -518,4 +564,68 @@ def test_dry_run_writes_nothing(data_copy, capsys):
     before = tree_hashes(data_copy)
     code, out, _ = run("--source", "genai-prices", "--dry-run", capsys=capsys)
     assert code == 0 and "dry run" in out
+    assert tree_hashes(data_copy) == before
+
+
+# ----------------------------------------------------------------------------------------------- issue 9
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("median_output_tokens_per_second", "1" + "0" * 400, "too large a number"),
+        ("median_output_tokens_per_second", "1e999", "not a finite number"),
+        ("median_output_tokens_per_second", "1e200", "above 100,000"),
+        ("pricing", '"string"', "is not an object"),
+    ],
+)
+def test_odd_artificialanalysis_numbers_are_one_line(
+    field, value, expected, data_copy, json_server, capsys, monkeypatch
+):
+    monkeypatch.setenv(refresh.AA_KEY_ENV, FAKE_KEY)
+    before = tree_hashes(data_copy)
+    text = fixture("artificialanalysis_models.json").decode()
+    doc = json.loads(text)
+    doc["data"][0][field] = "__VALUE__"
+    json_server.replies = [Reply(200, json.dumps(doc).replace('"__VALUE__"', value).encode())]
+    code, out, err = run("--source", "artificialanalysis", "--base-url", json_server.url, capsys=capsys)
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err and expected in err
+    assert len(err) < 400
+    assert tree_hashes(data_copy) == before
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        ("figures.csv", "column 'value': -1 is negative"),
+        ("models.csv", "column 'tokenizer': unknown tokenizer 'llama9'"),
+        ("snapshot.json", "not UTF-8 text"),
+    ],
+)
+def test_a_hand_edited_previous_snapshot_stops_the_refresh(edit, expected, data_copy, json_server, capsys):
+    assert run("--source", "genai-prices", capsys=capsys)[0] == 0
+    folder = data_copy / "snapshots" / TODAY
+    path = folder / edit
+    if edit == "figures.csv":
+        lines = path.read_text(encoding="utf-8").splitlines()
+        first = lines[1].split(",")
+        first[3] = "-1"
+        path.write_text("\n".join([lines[0], ",".join(first), *lines[2:]]) + "\n", encoding="utf-8")
+    elif edit == "models.csv":
+        lines = path.read_text(encoding="utf-8").splitlines()
+        lines[1] = ",".join([*lines[1].split(",")[:2], "llama9"])
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        path.write_bytes(
+            path.read_text(encoding="utf-8").replace("Atualização", "Atualiza\u00e7\u00e3o").encode("latin-1")
+        )
+    before = tree_hashes(data_copy)
+    json_server.replies = [Reply(200, fixture("openrouter_models.json"))]
+    code, out, err = run("--source", "openrouter", "--base-url", json_server.url, capsys=capsys)
+    assert code == 1 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err
+    assert lines[0].startswith("error: refresh openrouter failed, data unchanged: the previous snapshot does not pass")
+    assert f"{path}: " in lines[0] and expected in lines[0]
     assert tree_hashes(data_copy) == before
