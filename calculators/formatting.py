@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import numbers
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -16,12 +18,25 @@ def is_missing(value) -> bool:
 def number_pt(value, decimals: int = 2, suffix: str = "") -> str:
     """``.`` between thousands, ``,`` before decimals; a missing value reads "sem dado".
 
-    Example: number_pt(1234.5, 1, " s") -> '1.234,5 s';  number_pt(float("nan")) -> 'sem dado'
+    A tie rounds away from zero, as by hand and as the browser's ``Intl.NumberFormat`` does (Python's own
+    formatting would round 0.125 to the even 0,12).
+
+    Example: number_pt(1234.5, 1, " s") -> '1.234,5 s';  number_pt(0.125) -> '0,13';
+             number_pt(float("nan")) -> 'sem dado'
     """
     if is_missing(value):
         return MISSING_PT
+    value = _half_up(value, decimals)
     text = f"{value:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
     return text + suffix
+
+
+def _half_up(value, decimals: int):
+    """The float's exact value rounded half away from zero to ``decimals`` places (infinities as they are)."""
+    value = int(value) if isinstance(value, numbers.Integral) else float(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return value
+    return Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def usd_pt(value, decimals: int = 2) -> str:
