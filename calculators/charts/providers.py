@@ -12,8 +12,17 @@ import pandas as pd
 
 from ..costs import price_is_estimate
 from ..pricing import blended_usd_per_mtok
-from .base import MISSING_PT, snapshot_caption
+from .base import (
+    LABEL_SEP_EXPR,
+    LINE_BREAK,
+    MISSING_PT,
+    chart_title,
+    layout_meta,
+    snapshot_caption,
+    wrap,
+)
 from .price import pt_number_expr
+from .quality import label_layers, label_positions
 
 STREAM_TOKENS_PARAM = "stream_output_tokens"
 MODEL_PARAM = "model_choice"
@@ -61,7 +70,8 @@ def provider_rows(df: pd.DataFrame, model: str | None = None) -> pd.DataFrame:
 
 _STATUS_SCALE = alt.Scale(domain=[LISTED_PT, ESTIMATE_PT], range=["#1f77b4", "#ff7f0e"])
 _SHAPE_SCALE = alt.Scale(domain=[LISTED_PT, ESTIMATE_PT], range=["circle", "triangle-up"])
-_SVG = {"embedOptions": {"renderer": "svg"}}
+AXIS_TITLE_CHARS = 40  # an axis title's line: fits a phone
+_LEGEND = alt.Legend(orient="bottom", direction="vertical")
 
 
 def price_speed_chart(df: pd.DataFrame, model: str = "Llama 3 70B") -> alt.VConcatChart:
@@ -76,6 +86,15 @@ def price_speed_chart(df: pd.DataFrame, model: str = "Llama 3 70B") -> alt.VConc
     priced = rows[rows["price_status"] != MISSING_PT]
     unpriced = rows[rows["price_status"] == MISSING_PT]
     top_speed = float(rows["output_tokens_per_s"].max()) if len(rows) else 1.0
+    # Labels beside their points, moved above or below a neighbour's: a label is ~70 px wide and ~14 px high, of a
+    # plot 440 px wide (about 200 on a phone) and 260 px high.
+    top_price = float(priced["blended_usd_per_mtok"].max()) if len(priced) else 1.0
+    y_span = top_price * 1.1 * 14 / 260
+    placing = {"x": "output_tokens_per_s", "y": "blended_usd_per_mtok", "y_span": y_span, "log_x": False}
+    priced = priced.assign(
+        label_pos=label_positions(priced, x_span=top_speed * 1.15 * 70 / 440, **placing),
+        label_pos_narrow=label_positions(priced, x_span=top_speed * 1.15 * 70 / 200, **placing),
+    )
     x_scale = alt.Scale(domain=[0, top_speed * 1.15], nice=False)
     x = alt.X("output_tokens_per_s:Q", title="velocidade de saída (tokens por segundo)", scale=x_scale)
     subtitle = [snapshot_caption(df), "preço combinado: 3 tokens de entrada para 1 de saída"]
@@ -87,22 +106,23 @@ def price_speed_chart(df: pd.DataFrame, model: str = "Llama 3 70B") -> alt.VConc
         alt.Tooltip("blended_usd_per_mtok:Q", title="US$/1M tokens (combinado)", format=".2f"),
         alt.Tooltip("price_status:N", title="preço"),
     ]
+    y = alt.Y(
+        "blended_usd_per_mtok:Q",
+        title="preço combinado (US$ por 1M tokens)",
+        axis=alt.Axis(labelExpr="'US$ ' + " + pt_number_expr("datum.value", 2)),
+    )
     base = alt.Chart(priced).encode(
         x=x,
-        y=alt.Y(
-            "blended_usd_per_mtok:Q",
-            title="preço combinado (US$ por 1M tokens)",
-            axis=alt.Axis(labelExpr="'US$ ' + " + pt_number_expr("datum.value", 2)),
-        ),
+        y=y,
         tooltip=tooltip,
         description=alt.Description("provider:N"),
     )
     points = base.mark_point(filled=True, size=110).encode(
-        color=alt.Color("price_status:N", scale=_STATUS_SCALE, title=None, legend=alt.Legend(orient="bottom")),
+        color=alt.Color("price_status:N", scale=_STATUS_SCALE, title=None, legend=_LEGEND),
         shape=alt.Shape("price_status:N", scale=_SHAPE_SCALE, title=None),
     )
-    names = base.mark_text(align="left", dx=8, dy=-6, fontSize=11).encode(text="point_label:N")
-    top = alt.layer(points, names).properties(width=440, height=260)
+    names = label_layers(base, x=x, y=y, text="point_label:N")
+    top = alt.layer(points, *names).properties(width=440, height=260)
     if unpriced.empty:
         chart = alt.vconcat(top)
     else:
@@ -123,8 +143,19 @@ def price_speed_chart(df: pd.DataFrame, model: str = "Llama 3 70B") -> alt.VConc
         )
         chart = alt.vconcat(top, strip, spacing=8)
     return chart.properties(
-        title=alt.TitleParams(f"{model}: preço × velocidade em cada provedor", subtitle=subtitle, anchor="start"),
-        usermeta=_SVG,
+        title=chart_title(f"{model}: preço × velocidade em cada provedor", subtitle),
+        description=(
+            f"Pontos com os provedores de {model}: a velocidade de saída no eixo horizontal e o preço combinado no"
+            " vertical; embaixo e à direita ficam os mais baratos e mais rápidos."
+        ),
+        usermeta=layout_meta(
+            table=[
+                ("provider", "provedor"),
+                ("output_tokens_per_s", "tokens de saída por segundo"),
+                ("blended_usd_per_mtok", "preço combinado (US$ por 1M tokens)"),
+                ("price_status", "preço"),
+            ]
+        ),
     )
 
 
@@ -155,7 +186,10 @@ def stream_time_chart(df: pd.DataFrame, model: str = "Llama 3 70B", *, output_to
         )
     )
     bars = base.mark_bar(color="#1f77b4").encode(
-        x=alt.X("generation_s:Q", title="segundos para transmitir a resposta (sem a espera pelo 1º token)"),
+        x=alt.X(
+            "generation_s:Q",
+            title=wrap("segundos para transmitir a resposta (sem a espera pelo 1º token)", AXIS_TITLE_CHARS),
+        ),
         tooltip=[
             alt.Tooltip("provider:N", title="provedor"),
             alt.Tooltip("output_tokens_per_s:Q", title="tokens/s"),
@@ -167,14 +201,17 @@ def stream_time_chart(df: pd.DataFrame, model: str = "Llama 3 70B", *, output_to
         alt.layer(bars, labels)
         .add_params(slider)
         .properties(
-            width=340,
+            width="container",
             height=alt.Step(20),
-            title=alt.TitleParams(
+            title=chart_title(
                 f"{model}: quanto tempo leva para chegar a resposta inteira",
-                subtitle=[snapshot_caption(df), "arraste o controle: quantos tokens tem a resposta"],
-                anchor="start",
+                [snapshot_caption(df), "arraste o controle: quantos tokens tem a resposta"],
             ),
-            usermeta=_SVG,
+            description=(
+                f"Barras com os segundos que cada provedor de {model} leva para transmitir a resposta, do mais rápido"
+                " ao mais lento; o controle muda quantos tokens a resposta tem."
+            ),
+            usermeta=layout_meta(table=[("provider", "provedor"), ("time_label", "tempo para transmitir")]),
         )
     )
 
@@ -205,7 +242,7 @@ def provider_price_chart(df: pd.DataFrame, model: str = "Llama 3 70B") -> alt.La
         .transform_filter(f"datum.model === {MODEL_PARAM}")
         .transform_calculate(
             price_label=f"(isValid(datum.blended_usd_per_mtok) ? 'US$ ' + {money} : '{MISSING_PT}')"
-            f" + (datum.price_status === '{ESTIMATE_PT}' ? ' ({ESTIMATE_PT})' : '')",
+            f" + (datum.price_status === '{ESTIMATE_PT}' ? {LABEL_SEP_EXPR} + '({ESTIMATE_PT})' : '')",
             label_x="isValid(datum.blended_usd_per_mtok) ? datum.blended_usd_per_mtok : 0",
             sort_key="isValid(datum.blended_usd_per_mtok) ? datum.blended_usd_per_mtok : 1e12",
         )
@@ -217,10 +254,10 @@ def provider_price_chart(df: pd.DataFrame, model: str = "Llama 3 70B") -> alt.La
     bars = base.mark_bar().encode(
         x=alt.X(
             "blended_usd_per_mtok:Q",
-            title="preço combinado (US$ por 1M tokens, 3 de entrada : 1 de saída)",
+            title=wrap("preço combinado (US$ por 1M tokens, 3 de entrada : 1 de saída)", AXIS_TITLE_CHARS),
             axis=alt.Axis(labelExpr="'US$ ' + " + pt_number_expr("datum.value", 2)),
         ),
-        color=alt.Color("price_status:N", scale=_STATUS_SCALE, title=None, legend=alt.Legend(orient="bottom")),
+        color=alt.Color("price_status:N", scale=_STATUS_SCALE, title=None, legend=_LEGEND),
         tooltip=[
             alt.Tooltip("provider:N", title="provedor"),
             alt.Tooltip("input_usd_per_mtok:Q", title="entrada (US$/1M tokens)"),
@@ -228,18 +265,26 @@ def provider_price_chart(df: pd.DataFrame, model: str = "Llama 3 70B") -> alt.La
             alt.Tooltip("price_label:N", title="combinado"),
         ],
     )
-    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(x="label_x:Q", text="price_label:N")
+    labels = base.mark_text(align="left", dx=4, fontSize=11, lineBreak=LINE_BREAK).encode(
+        x="label_x:Q", text="price_label:N"
+    )
     return (
         alt.layer(bars, labels)
         .add_params(menu)
         .properties(
-            width=340,
+            width="container",
             height=alt.Step(20),
-            title=alt.TitleParams(
+            title=chart_title(
                 "O mesmo modelo, provedores diferentes: quanto cada um cobra",
-                subtitle=[snapshot_caption(df), "escolha o modelo no menu abaixo do gráfico"],
-                anchor="start",
+                [snapshot_caption(df), "escolha o modelo no menu abaixo do gráfico"],
             ),
-            usermeta=_SVG,
+            description=(
+                "Barras com o preço combinado que cada provedor cobra pelo modelo escolhido no menu, do mais barato"
+                " ao mais caro."
+            ),
+            usermeta=layout_meta(
+                narrow={"height": {"step": 30}},
+                table=[("provider", "provedor"), ("price_label", "preço combinado (US$ por 1M tokens)")],
+            ),
         )
     )

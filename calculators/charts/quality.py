@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import altair as alt
 import pandas as pd
 
 from ..choose import model_summary
-from .base import MISSING_PT, snapshot_caption
-from .speed import openness_scale, pt_br
+from .base import (
+    LINE_BREAK,
+    MISSING_PT,
+    NARROW_EXPR,
+    chart_title,
+    layout_meta,
+    snapshot_caption,
+    wrap,
+)
+from .speed import openness_scale, openness_shapes, pt_br
 
 # The metrics the menu offers, in the book's words. MT-Bench is left out: the data has it for one model only.
 METRIC_LABELS = {
@@ -18,6 +27,8 @@ METRIC_LABELS = {
     "humaneval_pct": "HumanEval (pass@1, %)",
 }
 HEIGHT = 340  # of the quality x price chart, in pixels
+NOTE_Y = HEIGHT + 100  # where the "sem dado" note starts: below the x axis and the legend
+NOTE_CHARS = 48  # a line of that note on a phone
 ALL_METRIC_LABELS = {**METRIC_LABELS, "mt_bench_score": "MT-Bench (0 a 10)"}
 
 
@@ -28,43 +39,79 @@ LABEL_OFFSETS = {
 }
 
 
+NARROW_X_SPAN = 1.1  # decades a label takes on a phone's narrower x axis (``label_positions``' x_span)
+
+
 def label_positions(
-    frame: pd.DataFrame, *, x: str, y: str, by: str | None = None, x_span: float = 0.55, y_span: float = 2.0
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    by: str | None = None,
+    x_span: float = 0.55,
+    y_span: float = 2.0,
+    log_x: bool = True,
 ):
-    """Where each point's label goes so that neighbours' labels do not overlap: "right", "above" or "below".
+    """Where each point's label goes so that labels do not overlap each other or the points: "right", "above" or
+    "below".
 
-    A label goes to the right of its point, unless the point sits within ``y_span`` units of height and
-    ``x_span`` decades (the x axis is a log scale) to the right of a point already labelled: then it goes below
-    that label when the neighbour is higher, above it otherwise, or to the other side when that one is taken.
-    ``by`` places each group (e.g. each metric) separately.
+    A label is a box ``x_span`` wide (in decades, since the x axis is a log scale; with ``log_x=False``, in x
+    units) and ``y_span`` high (in y units). Points are placed from left to right; each label takes the first of
+    right, above and below where its box meets no label already placed and no other point, or, where every one
+    does, the one that overlaps least. ``by`` places each group (e.g. each metric) separately. A phone's
+    narrower axis needs a wider ``x_span`` (the charts keep both placings: ``label_pos`` and ``label_pos_narrow``).
 
-    Example: points (1, 65) and (1.5, 65) -> "right" for the first, "above" for the second
+    Example: points (1, 65) and (1.5, 65) -> "above" for the first (to its right is the second point), "right"
+    for the second
     """
+    width, height = x_span, y_span
+
+    def box(px: float, py: float, position: str) -> tuple[float, float, float, float]:
+        if position == "right":
+            return (px + 0.1 * width, px + 1.1 * width, py - height / 2, py + height / 2)
+        if position == "above":
+            return (px - width / 2, px + width / 2, py + 0.5 * height, py + 1.5 * height)
+        return (px - width / 2, px + width / 2, py - 1.5 * height, py - 0.5 * height)
+
+    def overlap(a, b) -> float:
+        dx = min(a[1], b[1]) - max(a[0], b[0])
+        dy = min(a[3], b[3]) - max(a[2], b[2])
+        return dx * dy if dx > 0 and dy > 0 else 0.0
+
     positions = pd.Series("right", index=frame.index)
     groups = [frame] if by is None else [part for _, part in frame.groupby(by, sort=False)]
     for part in groups:
-        placed: list[tuple[float, float, str]] = []
+        points = []
         for idx, row in part.sort_values([x, y]).iterrows():
-            if pd.isna(row[x]) or pd.isna(row[y]) or row[x] <= 0:
+            if pd.isna(row[x]) or pd.isna(row[y]) or (log_x and row[x] <= 0):
                 continue
-            here = math.log10(row[x])
-            clashes = [(px, py, pos) for px, py, pos in placed if abs(row[y] - py) < y_span and 0 <= here - px < x_span]
-            position = "right"
-            if clashes:
-                taken = {pos for _, _, pos in clashes}
-                higher = any(py > row[y] for _, py, _ in clashes)
-                preferred = ["below", "above"] if higher else ["above", "below"]
-                position = next((pos for pos in preferred if pos not in taken), "right")
-            positions[idx] = position
-            placed.append((here, row[y], position))
+            points.append((idx, math.log10(row[x]) if log_x else float(row[x]), float(row[y])))
+        dots = {
+            idx: (px - 0.1 * width, px + 0.1 * width, py - 0.3 * height, py + 0.3 * height) for idx, px, py in points
+        }
+        placed: list[tuple[float, float, float, float]] = []
+        for idx, px, py in points:
+            best, best_cost = "right", None
+            for position in ("right", "above", "below"):
+                label = box(px, py, position)
+                cost = sum(overlap(label, other) for other in placed)
+                cost += sum(overlap(label, dot) for other, dot in dots.items() if other != idx)
+                if best_cost is None or cost < best_cost - 1e-12:
+                    best, best_cost = position, cost
+                if cost == 0:
+                    break
+            positions[idx] = best
+            placed.append(box(px, py, best))
     return positions
 
 
 def label_layers(base: alt.Chart, *, x, y, text: str = "model:N", opacity=None, gap: int = 0) -> list[alt.Chart]:
-    """One text layer per label position (the data needs a ``label_pos`` column from ``label_positions``).
+    """One text layer per label position (the data needs a ``label_pos`` column from ``label_positions``, and may
+    have a ``label_pos_narrow`` one, used on a phone).
 
     ``gap`` pushes the labels further from their points, for big circles.
     """
+    where = f"({NARROW_EXPR} && isValid(datum.label_pos_narrow) ? datum.label_pos_narrow : datum.label_pos)"
     layers = []
     for position, offsets in LABEL_OFFSETS.items():
         encoding = {"x": x, "y": y, "text": text}
@@ -76,7 +123,7 @@ def label_layers(base: alt.Chart, *, x, y, text: str = "model:N", opacity=None, 
             "dy": offsets["dy"] + (gap if offsets["dy"] > 0 else -gap if offsets["dy"] < 0 else 0),
         }
         layers.append(
-            base.transform_filter(f"datum.label_pos == '{position}'").mark_text(fontSize=11, **moved).encode(**encoding)
+            base.transform_filter(f"{where} == '{position}'").mark_text(fontSize=11, **moved).encode(**encoding)
         )
     return layers
 
@@ -118,6 +165,9 @@ def quality_long_data(df: pd.DataFrame, metrics=tuple(METRIC_LABELS)) -> pd.Data
             )
     out = pd.DataFrame(rows)
     out["label_pos"] = label_positions(out, x="blended_usd_per_mtok", y="value", by="metric")
+    out["label_pos_narrow"] = label_positions(
+        out, x="blended_usd_per_mtok", y="value", by="metric", x_span=NARROW_X_SPAN
+    )
     return out
 
 
@@ -127,7 +177,7 @@ def missing_by_metric(long: pd.DataFrame) -> pd.DataFrame:
     for metric, part in long.groupby("metric", sort=False):
         gone = part[part["value"].isna() | part["blended_usd_per_mtok"].isna()]["model"]
         text = f"{MISSING_PT}: " + ", ".join(gone) if len(gone) else ""
-        out.append({"metric": metric, "text": text})
+        out.append({"metric": metric, "text": text, "text_narrow": "\n".join(textwrap.wrap(text, NOTE_CHARS))})
     return pd.DataFrame(out)
 
 
@@ -150,24 +200,28 @@ def quality_price_chart(df: pd.DataFrame, *, metric: str = "quality_index", min_
     slider = alt.param(
         name="min_score", value=min_score, bind=alt.binding_range(min=0, max=100, step=1, name="pontuação mínima: ")
     )
-    base = alt.Chart(long).transform_filter(
-        "datum.metric == metric_menu && isValid(datum.value) && isValid(datum.blended_usd_per_mtok)"
+    base = (
+        alt.Chart(long)
+        .transform_filter("datum.metric == metric_menu && isValid(datum.value) && isValid(datum.blended_usd_per_mtok)")
+        .transform_calculate(above_pt="datum.value >= min_score ? 'sim' : 'não'")
     )
     x = alt.X(
         "blended_usd_per_mtok:Q",
         scale=alt.Scale(type="log"),
-        title="preço combinado, mediana dos provedores (US$ por 1M tokens, escala log)",
-        axis=alt.Axis(format=",.2~f"),
+        title=wrap("preço combinado, mediana dos provedores (US$ por 1M tokens, escala log)", 40),
+        axis=alt.Axis(format=",.2~f", labelOverlap="greedy"),
     )
     y = alt.Y("value:Q", scale=alt.Scale(zero=False, padding=12), title="pontuação na métrica escolhida")
-    points = base.mark_circle(size=110, opacity=0.9).encode(
+    legend = alt.Legend(orient="bottom")
+    points = base.mark_point(size=110, opacity=0.9, filled=True).encode(
         x=x,
         y=y,
         color=alt.condition(
             "datum.value >= min_score",
-            alt.Color("openness:N", scale=openness_scale(long["openness"]), title="pesos"),
+            alt.Color("openness:N", scale=openness_scale(long["openness"]), title="pesos", legend=legend),
             alt.value("#d0d0d0"),
         ),
+        shape=alt.Shape("openness:N", scale=openness_shapes(long["openness"]), title="pesos", legend=legend),
         tooltip=[
             alt.Tooltip("model:N", title="modelo"),
             alt.Tooltip("metric_label:N", title="métrica"),
@@ -186,16 +240,31 @@ def quality_price_chart(df: pd.DataFrame, *, metric: str = "quality_index", min_
     note = (
         alt.Chart(missing)
         .transform_filter("datum.metric == metric_menu && datum.text != ''")
-        .mark_text(align="left", baseline="top", color="#757575", fontStyle="italic", fontSize=11)
-        .encode(x=alt.value(0), y=alt.value(HEIGHT + 44), text="text:N")
+        .transform_calculate(shown_text=f"{NARROW_EXPR} ? datum.text_narrow : datum.text")
+        .mark_text(align="left", baseline="top", color="#757575", fontStyle="italic", fontSize=11, lineBreak=LINE_BREAK)
+        .encode(x=alt.value(0), y=alt.value(NOTE_Y), text="shown_text:N")
     )
     chart = (
         alt.layer(points, *labels, note)
         .add_params(menu, slider)
         .properties(
-            title=alt.Title("Qualidade x preço", subtitle=snapshot_caption(df)),
-            width=480,
+            title=chart_title("Qualidade x preço", snapshot_caption(df)),
+            width="container",
             height=HEIGHT,
+            description=(
+                "Pontos com os modelos: o preço combinado (em escala logarítmica) no eixo horizontal e a pontuação"
+                " na métrica do menu no vertical; os que ficam abaixo da pontuação mínima do controle ficam cinza."
+            ),
+            usermeta=layout_meta(
+                table=[
+                    ("model", "modelo"),
+                    ("metric_label", "métrica"),
+                    ("value_text", "pontuação"),
+                    ("price_text", "preço combinado"),
+                    ("openness", "pesos"),
+                    ("above_pt", "atinge a pontuação mínima"),
+                ]
+            ),
         )
     )
     return pt_br(chart)
@@ -207,15 +276,20 @@ def benchmark_chart(df: pd.DataFrame, *, metric: str = "quality_index") -> alt.L
         raise ValueError(f"metric must be one of {', '.join(ALL_METRIC_LABELS)}, not {metric!r}")
     long = quality_long_data(df, metrics=(metric,))
     order = list(long.sort_values(["value", "model"], ascending=[False, True], na_position="last")["model"])
-    base = alt.Chart(long).encode(
-        y=alt.Y("model:N", sort=order, title=None),
-        tooltip=[
-            alt.Tooltip("model:N", title="modelo"),
-            alt.Tooltip("value_text:N", title="pontuação"),
-            alt.Tooltip("source:N", title="fonte"),
-            alt.Tooltip("as_of:N", title="data"),
-            alt.Tooltip("confidence:N", title="confiança"),
-        ],
+    # The score and, so that colour is not the only sign of it, the openness: "88 · pesos abertos".
+    base = (
+        alt.Chart(long)
+        .transform_calculate(label_text=f"datum.value_text + ({NARROW_EXPR} ? '\\n' : ' · ') + datum.openness")
+        .encode(
+            y=alt.Y("model:N", sort=order, title=None),
+            tooltip=[
+                alt.Tooltip("model:N", title="modelo"),
+                alt.Tooltip("value_text:N", title="pontuação"),
+                alt.Tooltip("source:N", title="fonte"),
+                alt.Tooltip("as_of:N", title="data"),
+                alt.Tooltip("confidence:N", title="confiança"),
+            ],
+        )
     )
     bars = base.mark_bar().encode(
         x=alt.X("value:Q", title=ALL_METRIC_LABELS[metric]),
@@ -223,14 +297,23 @@ def benchmark_chart(df: pd.DataFrame, *, metric: str = "quality_index") -> alt.L
             "openness:N", scale=openness_scale(long["openness"]), title="pesos", legend=alt.Legend(orient="bottom")
         ),
     )
-    labels = base.mark_text(align="left", dx=3).encode(x="value:Q", text="value_text:N")
+    labels = base.mark_text(align="left", dx=3, lineBreak=LINE_BREAK).encode(x="value:Q", text="label_text:N")
     missing = (
         base.transform_filter("!isValid(datum.value)")
-        .mark_text(align="left", color="#757575", fontStyle="italic")
-        .encode(x=alt.value(3), text="value_text:N")
+        .mark_text(align="left", color="#757575", fontStyle="italic", lineBreak=LINE_BREAK)
+        .encode(x=alt.value(3), text="label_text:N")
     )
     title = ALL_METRIC_LABELS[metric]
     chart = alt.layer(bars, labels, missing).properties(
-        title=alt.Title(title[0].upper() + title[1:] + " por modelo", subtitle=snapshot_caption(df)), width=440
+        title=chart_title(title[0].upper() + title[1:] + " por modelo", snapshot_caption(df)),
+        width="container",
+        description=(
+            f"Barras com {title} de cada modelo, do melhor ao pior, cada uma dizendo se os pesos do modelo são"
+            " abertos ou fechados."
+        ),
+        usermeta=layout_meta(
+            narrow={"height": {"step": 30}},
+            table=[("model", "modelo"), ("value_text", title), ("openness", "pesos")],
+        ),
     )
     return pt_br(chart)

@@ -16,7 +16,16 @@ import pandas as pd
 
 from ..choose import OPEN_PT, model_summary, number_pt
 from ..latency import latency_table
-from .base import MISSING_PT, snapshot_caption
+from .base import (
+    LABEL_SEP_EXPR,
+    LINE_BREAK,
+    MISSING_PT,
+    NARROW_EXPR,
+    chart_title,
+    layout_meta,
+    row_axis,
+    snapshot_caption,
+)
 
 # Vega expressions behind the slider; ``output_tokens`` is the slider's param. Pinned to calculators.latency.
 GENERATION_S_EXPR = "output_tokens / datum.speed_tokens_per_s"
@@ -42,6 +51,16 @@ def openness_scale(values) -> alt.Scale:
     present = set(values)
     domain = [group for group in OPENNESS_COLORS if group in present]
     return alt.Scale(domain=domain, range=[OPENNESS_COLORS[group] for group in domain])
+
+
+OPENNESS_SHAPES = {OPEN_PT: "circle", "fechado": "square", MISSING_PT: "diamond"}
+
+
+def openness_shapes(values) -> alt.Scale:
+    """The shapes that go with ``openness_scale``'s colours, so that colour is not the only sign of openness."""
+    present = set(values)
+    domain = [group for group in OPENNESS_SHAPES if group in present]
+    return alt.Scale(domain=domain, range=[OPENNESS_SHAPES[group] for group in domain])
 
 
 def when_valid(expr: str, fields) -> str:
@@ -88,16 +107,21 @@ def model_speed_chart(df: pd.DataFrame) -> alt.LayerChart:
         }
     )
     order = list(data.sort_values(["speed_tokens_per_s", "model"], ascending=[False, True])["model"])
-    base = alt.Chart(data).encode(
-        y=alt.Y("model:N", sort=order, title=None),
-        tooltip=[
-            alt.Tooltip("model:N", title="modelo"),
-            alt.Tooltip("speed_text:N", title="velocidade"),
-            alt.Tooltip("basis:N", title="base"),
-            alt.Tooltip("openness:N", title="pesos"),
-            alt.Tooltip("source:N", title="fonte"),
-            alt.Tooltip("as_of:N", title="data"),
-        ],
+    # The speed and, so that colour is not the only sign of it, the openness: "303 tokens/s · pesos abertos".
+    base = (
+        alt.Chart(data)
+        .transform_calculate(label_text=f"datum.speed_text + ({NARROW_EXPR} ? '\\n' : ' · ') + datum.openness")
+        .encode(
+            y=alt.Y("model:N", sort=order, title=None),
+            tooltip=[
+                alt.Tooltip("model:N", title="modelo"),
+                alt.Tooltip("speed_text:N", title="velocidade"),
+                alt.Tooltip("basis:N", title="base"),
+                alt.Tooltip("openness:N", title="pesos"),
+                alt.Tooltip("source:N", title="fonte"),
+                alt.Tooltip("as_of:N", title="data"),
+            ],
+        )
     )
     bars = base.mark_bar().encode(
         x=alt.X("speed_tokens_per_s:Q", title="tokens de saída por segundo (mediana)"),
@@ -105,14 +129,25 @@ def model_speed_chart(df: pd.DataFrame) -> alt.LayerChart:
             "openness:N", scale=openness_scale(data["openness"]), title="pesos", legend=alt.Legend(orient="bottom")
         ),
     )
-    labels = base.mark_text(align="left", dx=3).encode(x="speed_tokens_per_s:Q", text="speed_text:N")
+    labels = base.mark_text(align="left", dx=3, lineBreak=LINE_BREAK).encode(
+        x="speed_tokens_per_s:Q", text="label_text:N"
+    )
     missing = (
-        base.mark_text(align="left", color="#757575", fontStyle="italic")
-        .encode(x=alt.value(3), text="speed_text:N")
+        base.mark_text(align="left", color="#757575", fontStyle="italic", lineBreak=LINE_BREAK)
+        .encode(x=alt.value(3), text="label_text:N")
         .transform_filter("!isValid(datum.speed_tokens_per_s)")
     )
     chart = alt.layer(bars, labels, missing).properties(
-        title=alt.Title("Velocidade por modelo", subtitle=snapshot_caption(df)), width=460
+        title=chart_title("Velocidade por modelo", snapshot_caption(df)),
+        width="container",
+        description=(
+            "Barras com os tokens de saída por segundo de cada modelo (a mediana dos provedores), do mais rápido ao"
+            " mais lento, cada uma dizendo se os pesos do modelo são abertos ou fechados."
+        ),
+        usermeta=layout_meta(
+            narrow={"height": {"step": 30}},
+            table=[("model", "modelo"), ("speed_text", "velocidade"), ("openness", "pesos")],
+        ),
     )
     return pt_br(chart)
 
@@ -146,7 +181,7 @@ def response_time_data(df: pd.DataFrame) -> pd.DataFrame:
 # The three pieces of a bar, in the legend's order.
 PART_TTFT = "tempo até o primeiro token"
 PART_GENERATION = "geração da resposta"
-PART_GENERATION_ONLY = "só a geração (tempo até o primeiro token: sem dado)"
+PART_GENERATION_ONLY = "só a geração (1º token: sem dado)"
 _SORT_KEY = "isValid(datum.e2e_s) ? datum.e2e_s : isValid(datum.generation_s) ? 1e6 + datum.generation_s : 2e6"
 
 
@@ -187,7 +222,7 @@ def response_time_chart(
         "label:N",
         sort=alt.EncodingSortField("sort_key", op="min", order="ascending"),
         title=None,
-        axis=alt.Axis(labelLimit=220),
+        axis=row_axis(wide_limit=220),
     )
     x_title = "segundos até a resposta completa"
     tooltip = [
@@ -206,12 +241,12 @@ def response_time_chart(
         scale=alt.Scale(
             domain=[PART_TTFT, PART_GENERATION, PART_GENERATION_ONLY], range=["#264653", "#2a9d8f", "#b7d9d4"]
         ),
-        legend=alt.Legend(orient="top", direction="vertical", labelLimit=400),
+        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400),
     )
     first_token = (
         base.transform_filter("isValid(datum.ttft_s)")
         .transform_calculate(segment=f"'{PART_TTFT}'", start_s="0")
-        .mark_bar()
+        .mark_bar(stroke="white", strokeWidth=1)
         .encode(y=y, x=alt.X("start_s:Q", title=x_title), x2="ttft_s:Q", color=color, tooltip=tooltip)
     )
     generation = (
@@ -221,7 +256,7 @@ def response_time_chart(
             start_s="isValid(datum.ttft_s) ? datum.ttft_s : 0",
             end_s="isValid(datum.ttft_s) ? datum.e2e_s : datum.generation_s",
         )
-        .mark_bar()
+        .mark_bar(stroke="white", strokeWidth=1)
         .encode(y=y, x=alt.X("start_s:Q", title=x_title), x2="end_s:Q", color=color, tooltip=tooltip)
     )
     labels = (
@@ -229,21 +264,35 @@ def response_time_chart(
             label_x="isValid(datum.e2e_s) ? datum.e2e_s : isValid(datum.generation_s) ? datum.generation_s : 0",
             label_text=(
                 f"isValid(datum.e2e_s) ? datum.e2e_text : '{MISSING_PT}' + "
-                "(isValid(datum.generation_s) ? ' (geração: ' + datum.generation_text + ')' : '')"
+                f"(isValid(datum.generation_s) ? {LABEL_SEP_EXPR} + '(geração: ' + datum.generation_text + ')' : '')"
             ),
         )
-        .mark_text(align="left", dx=4, fontSize=11)
+        .mark_text(align="left", dx=4, fontSize=11, lineBreak=LINE_BREAK)
         .encode(y=y, x=alt.X("label_x:Q", title=x_title), text="label_text:N", tooltip=tooltip)
     )
     chart = (
         alt.layer(first_token, generation, labels)
         .add_params(tokens, model_menu)
         .properties(
-            title=alt.Title(
+            title=chart_title(
                 "Quanto tempo até a resposta completa?",
-                subtitle=["tempo até o primeiro token + tokens de saída ÷ tokens por segundo", snapshot_caption(df)],
+                ["tempo até o primeiro token + tokens de saída ÷ tokens por segundo", snapshot_caption(df)],
             ),
-            width=260,
+            width="container",
+            description=(
+                "Barras com o tempo até a resposta completa em cada modelo e provedor, do mais rápido ao mais lento:"
+                " o tempo até o primeiro token seguido da geração; o controle muda os tokens de saída e o menu"
+                " mostra um modelo só."
+            ),
+            usermeta=layout_meta(
+                narrow={"height": {"step": 30}},
+                table=[
+                    ("label", "modelo · provedor"),
+                    ("ttft_text", "tempo até o primeiro token"),
+                    ("generation_text", "geração"),
+                    ("e2e_text", "resposta completa"),
+                ],
+            ),
         )
     )
     return pt_br(chart)
@@ -252,7 +301,12 @@ def response_time_chart(
 # --- your own measurements beside the published figures -----------------------------------------------------------
 MEASURED_PT = "medido por você"
 MEASURE_COMMAND = "python -m calculators bench --base-url URL --model MODELO --save"
-NO_MEASUREMENTS_PT = f"Nenhuma medição salva ainda: rode\n{MEASURE_COMMAND}\ne rode esta célula de novo."
+# The command over two lines, so that the message fits a phone.
+NO_MEASUREMENTS_PT = (
+    "Nenhuma medição salva ainda: rode\n"
+    + MEASURE_COMMAND.replace(" --base-url", "\n--base-url")
+    + "\ne rode esta célula de novo."
+)
 MEASURED_METRICS_PT = {
     "output_tokens_per_s": ("tokens de saída por segundo (mediana)", 0, " tokens/s"),
     "ttft_s": ("tempo até o primeiro token (s, mediana)", 2, " s"),
@@ -379,14 +433,19 @@ def measured_speed_chart(df: pd.DataFrame, measurements: pd.DataFrame) -> alt.VC
     says so and how to make one (``NO_MEASUREMENTS_PT``), instead of empty axes.
     """
     data = measured_vs_published(df, measurements)
-    title = alt.Title("A sua medição e a publicada", subtitle=snapshot_caption(df), anchor="start")
+    title = chart_title("A sua medição e a publicada", snapshot_caption(df))
     if data.empty:
         message = pd.DataFrame({"message": [NO_MEASUREMENTS_PT]})
         chart = (
             alt.Chart(message)
             .mark_text(align="left", baseline="top", fontSize=13, lineBreak="\n", lineHeight=18)
             .encode(text="message:N", x=alt.value(0), y=alt.value(4))
-            .properties(width=460, height=60, title=title)
+            .properties(
+                width="container",
+                height=80,
+                title=title,
+                description="Ainda não há medições salvas: o texto do gráfico diz como fazer uma.",
+            )
         )
         return pt_br(chart)
     origins = list(dict.fromkeys(data["origin"]))
@@ -421,5 +480,20 @@ def measured_speed_chart(df: pd.DataFrame, measurements: pd.DataFrame) -> alt.VC
             .encode(x="label_x:Q", text="value_text:N")
         )
         panels.append(alt.layer(bars, labels).properties(width=300, height=alt.Step(14)))
-    chart = alt.vconcat(*panels, title=title).resolve_scale(color="shared")
+    chart = alt.vconcat(
+        *panels,
+        title=title,
+        description=(
+            "Barras com as suas medições ao lado dos números publicados, por modelo e provedor: tokens de saída por"
+            " segundo e tempo até o primeiro token."
+        ),
+        usermeta=layout_meta(
+            table=[
+                ("label", "modelo · provedor"),
+                ("metric_pt", "métrica"),
+                ("origin", "origem"),
+                ("value_text", "valor"),
+            ]
+        ),
+    ).resolve_scale(color="shared")
     return pt_br(chart)

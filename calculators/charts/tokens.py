@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import formatting
 from ..tokens import count_tokens, list_tokenizers, token_pieces, tokenizer_info
+from .base import chart_title, layout_meta
 
 # Default cap on the pieces the explorer draws (counting always covers the whole text).
 DISPLAY_LIMIT = 300
@@ -31,6 +32,7 @@ PALETTE = ("#fde68a", "#bfdbfe", "#bbf7d0", "#fecaca", "#ddd6fe", "#fed7aa", "#a
 PT_BR_EMBED = {
     "embedOptions": {"formatLocale": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["US$ ", ""]}}
 }
+_FORMAT_LOCALE = PT_BR_EMBED["embedOptions"]
 
 EXACT_PT = "exato"
 ESTIMATE_PT = "estimativa"
@@ -196,9 +198,15 @@ def token_counts_chart(
             ],
         )
         .properties(
-            title=alt.Title(title, subtitle="barras claras: estimativas (sem tokenizador público)"),
-            width=320,
-            usermeta=PT_BR_EMBED,
+            title=chart_title(title, "barras claras: estimativas (sem tokenizador público)"),
+            width="container",
+            description=(
+                f"Barras com quantos tokens cada tokenizador conta em cada texto ({', '.join(texts)}), um texto"
+                " embaixo do outro, sempre na mesma ordem; as barras claras são estimativas."
+            ),
+            usermeta=layout_meta(
+                embed=_FORMAT_LOCALE, table=[("label", "tokenizador"), ("texto", "texto"), ("tokens", "tokens")]
+            ),
         )
     )
 
@@ -254,7 +262,13 @@ def temperature_chart(
         chart = chart.transform_filter(f"datum.rank <= {int(top_k)}")
     shown = f"os {top_k} mais frequentes de {len(data)} candidatos" if top_k else f"{len(data)} candidatos"
     return chart.properties(
-        title=alt.Title(f"Próximo token depois de “{context}”", subtitle=f"{shown}; mova a temperatura"),
-        width=420,
-        usermeta=PT_BR_EMBED,
+        title=chart_title(f"Próximo token depois de “{context}”", [shown, "mova a temperatura"]),
+        width="container",
+        description=(
+            f"Barras com a probabilidade de cada candidato a próximo token depois de “{context}”, do mais provável ao"
+            " menos provável; o controle de temperatura recalcula as probabilidades."
+        ),
+        usermeta=layout_meta(
+            embed=_FORMAT_LOCALE, table=[("token", "token"), ("probability", "probabilidade (de 0 a 1)")]
+        ),
     )

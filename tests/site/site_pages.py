@@ -1,0 +1,52 @@
+"""Helpers shared by the accessibility and phone-layout tests: which pages to open, and how to wait until a page
+has drawn everything a reader sees (charts, math, saved widgets).
+
+Not a test module (pytest collects only ``test_*.py``); the tests import it by name (``tests/site`` is on
+``sys.path`` under pytest's default import mode).
+"""
+
+from __future__ import annotations
+
+import re
+
+from test_site import toc_docnames
+
+# Every page a reader can reach: the book's pages in reading order (``index.html`` only redirects to the first
+# one) and the search page the header's search box submits to, with results.
+PAGES = [*toc_docnames(), "search"]
+PAGE_QUERY = {"search": "?q=tokens"}
+
+
+def page_url(site_url: str, docname: str) -> str:
+    return f"{site_url}{docname}.html{PAGE_QUERY.get(docname, '')}"
+
+
+def file_name(docname: str) -> str:
+    """``chapters/preco`` -> ``chapters-preco``."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", docname)
+
+
+def open_settled(offline, site_url: str, docname: str) -> int:
+    """Open ``docname`` and wait until its charts, math, saved widgets and search results are drawn.
+
+    Returns how many charts the page has.
+    """
+    page = offline.page
+    response = page.goto(page_url(site_url, docname), wait_until="load")
+    assert response is not None and response.ok, f"{docname}.html answered {response and response.status}"
+    charts = offline.wait_for_charts()
+    if page.evaluate("() => typeof window.MathJax === 'object' && !!window.MathJax.startup"):
+        page.wait_for_function("() => window.MathJax.startup.promise")
+        page.evaluate("() => window.MathJax.startup.promise.then(() => true)")
+    views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+    if views:
+        page.wait_for_function(
+            "n => [...document.querySelectorAll('.widget-subarea')].filter(e => e.querySelector('.jupyter-widgets'))"
+            ".length >= n",
+            arg=views,
+            timeout=15000,
+        )
+    if docname == "search":
+        page.wait_for_selector("#search-results li", timeout=15000)
+    page.wait_for_load_state("networkidle")
+    return charts
