@@ -7,6 +7,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT / "chapters" / "_data" / "llms-101.pt-BR.md"
+DEFAULT_SITE_DIR = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    """``Path`` of the built site, ``_build/html`` (``make test`` builds it first; ``LLMS101_SITE_DIR`` points
+    elsewhere). Fails with a clear message if the site is missing."""
+    path = Path(os.environ.get("LLMS101_SITE_DIR", DEFAULT_SITE_DIR)).resolve()
+    if not (path / "index.html").is_file():
+        pytest.fail(
+            f"the built site is missing ({path}/index.html not found): build it first with `make book` "
+            "(or run everything with `make test`, which builds it strictly before the tests)",
+            pytrace=False,
+        )
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ Python on purpose pass as they are: token ids (``encode(...)``, integers) and a 
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -19,7 +18,6 @@ import yaml
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SITE_DIR = ROOT / "_build" / "html"
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
 PAGES = [TOC["root"], *(entry["file"] for entry in TOC["chapters"])]  # "chapters/intro", ...
 
@@ -62,18 +60,6 @@ PYTHON_TEXT = {
     "a pandas footer (Name: )": re.compile(r"\bName: "),
     "a missing value as Python shows it": re.compile(r"\bNaN\b|<NA>|\bNone\b"),
 }
-
-
-@pytest.fixture(scope="module")
-def site_dir() -> Path:
-    path = Path(os.environ.get("LLMS101_SITE_DIR", DEFAULT_SITE_DIR)).resolve()
-    if not (path / "index.html").is_file():
-        pytest.fail(
-            f"the built site is missing ({path}/index.html not found): build it first with `make book` "
-            "(or point LLMS101_SITE_DIR at a build's _build/html)",
-            pytrace=False,
-        )
-    return path
 
 
 def header_problems(header: str) -> list[str]:

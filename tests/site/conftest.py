@@ -2,8 +2,8 @@
 
 Contract (other tests code against it):
 
-- ``site_dir`` (session): ``Path`` of ``_build/html`` (``make test`` builds it first; ``LLMS101_SITE_DIR``
-  points elsewhere). Fails with a clear message if the site is missing.
+- ``site_dir`` (session, defined in ``tests/conftest.py``): ``Path`` of ``_build/html`` (``make test`` builds it
+  first; ``LLMS101_SITE_DIR`` points elsewhere). Fails with a clear message if the site is missing.
 - ``site_url`` (session): base URL, ending in ``/``, of an HTTP server on 127.0.0.1 serving ``site_dir``.
 - ``open_offline`` (session): ``with open_offline(width=390) as offline: ...`` opens such a page in any scope.
 - ``offline_page`` (function): an :class:`OfflinePage` with ``page`` (a Playwright ``Page`` in Debian's Chromium
@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import os
 import shutil
 import sys
 import threading
@@ -29,7 +28,6 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SITE_DIR = ROOT / "_build" / "html"
 SCREENSHOT_DIR = ROOT / "_build" / "screenshots"
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -94,18 +92,6 @@ class OfflinePage:
                 f"failed: {self.failed_requests}"
             ) from exc
         return int(handle.json_value()[0])
-
-
-@pytest.fixture(scope="session")
-def site_dir() -> Path:
-    path = Path(os.environ.get("LLMS101_SITE_DIR", DEFAULT_SITE_DIR)).resolve()
-    if not (path / "index.html").is_file():
-        pytest.fail(
-            f"the built site is missing ({path}/index.html not found): build it first with `make book` "
-            "(or run everything with `make test`, which builds it strictly before the tests)",
-            pytrace=False,
-        )
-    return path
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -8,8 +8,32 @@ Not a test module (pytest collects only ``test_*.py``); the tests import it by n
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from test_site import toc_docnames
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def toc_docnames(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
+    """The docnames in ``_toc.yml``, in reading order (root first)."""
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    names = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                names.append(str(Path(entry["file"]).with_suffix("")))
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+            for part in entry.get("parts", []) if isinstance(entry.get("parts"), list) else []:
+                walk(part.get("chapters"))
+
+    walk(toc.get("chapters"))
+    for part in toc.get("parts", []) or []:
+        walk(part.get("chapters"))
+    return names
+
 
 # Every page a reader can reach: the book's pages in reading order (``index.html`` only redirects to the first
 # one) and the search page the header's search box submits to, with results.
@@ -34,9 +58,16 @@ def open_settled(offline, site_url: str, docname: str) -> int:
     page = offline.page
     response = page.goto(page_url(site_url, docname), wait_until="load")
     assert response is not None and response.ok, f"{docname}.html answered {response and response.status}"
+    return settle(offline)
+
+
+def settle(offline) -> int:
+    """Wait until the open page has drawn its charts, typeset its math (MathJax, where Sphinx loads it), drawn
+    every saved ipywidgets view and, on a search with a query, listed its results. Returns how many charts."""
+    page = offline.page
     charts = offline.wait_for_charts()
-    if page.evaluate("() => typeof window.MathJax === 'object' && !!window.MathJax.startup"):
-        page.wait_for_function("() => window.MathJax.startup.promise")
+    if page.evaluate("() => typeof window.MathJax === 'object'"):
+        page.wait_for_function("() => window.MathJax.startup && window.MathJax.startup.promise")
         page.evaluate("() => window.MathJax.startup.promise.then(() => true)")
     views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
     if views:
@@ -46,7 +77,7 @@ def open_settled(offline, site_url: str, docname: str) -> int:
             arg=views,
             timeout=15000,
         )
-    if docname == "search":
+    if "search.html?q=" in page.url:
         page.wait_for_selector("#search-results li", timeout=15000)
     page.wait_for_load_state("networkidle")
     return charts

@@ -9,29 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+from site_pages import settle, toc_docnames
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def toc_docnames(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
-    """The docnames in ``_toc.yml``, in reading order (root first)."""
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                names.append(str(Path(entry["file"]).with_suffix("")))
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-            for part in entry.get("parts", []) if isinstance(entry.get("parts"), list) else []:
-                walk(part.get("chapters"))
-
-    walk(toc.get("chapters"))
-    for part in toc.get("parts", []) or []:
-        walk(part.get("chapters"))
-    return names
 
 
 PAGES = ["index", *toc_docnames(), "search", "genindex"]
@@ -67,25 +47,8 @@ def test_page_offline(docname, site_dir, site_url, offline_page, screenshot_dir)
     response = page.goto(f"{site_url}{docname}.html", wait_until="load")
     assert response is not None and response.ok, f"{docname}.html answered {response and response.status}"
     page.wait_for_load_state("networkidle")
-    charts = offline_page.wait_for_charts()
-
-    # MathJax (Sphinx loads it on pages it thinks have math): done typesetting, without TeX errors.
-    if page.evaluate("() => typeof window.MathJax === 'object'"):
-        page.wait_for_function("() => window.MathJax.startup && window.MathJax.startup.promise")
-        page.evaluate("() => window.MathJax.startup.promise.then(() => true)")
-        assert page.locator("mjx-merror").count() == 0, f"{docname}: MathJax could not typeset some math"
-
-    # Saved ipywidgets (only on pages that have them): the HTML manager put a drawn widget before every view.
-    views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
-    if views:
-        page.wait_for_function(
-            "n => [...document.querySelectorAll('.widget-subarea')].filter(e => e.querySelector('.jupyter-widgets'))"
-            ".length >= n",
-            arg=views,
-            timeout=15000,
-        )
-
-    page.wait_for_load_state("networkidle")
+    charts = settle(offline_page)
+    assert page.locator("mjx-merror").count() == 0, f"{docname}: MathJax could not typeset some math"
     screenshot_dir.mkdir(parents=True, exist_ok=True)  # another test session may have emptied it meanwhile
     page.screenshot(path=str(screenshot_dir / _screenshot_name(docname)), full_page=True)
 
