@@ -8,14 +8,14 @@ Sources:
 - ``artificialanalysis``: Artificial Analysis' data API, ``GET {base}/data/llms/models`` with the key from the
   environment variable ``ARTIFICIAL_ANALYSIS_API_KEY`` in the ``x-api-key`` header.
 
-Only the models of ``CATALOG`` (the models a reader would compare now, read from ``data/followed_models.csv`` by
-``calculators.followed``) are kept; the models a source lists that the catalogue does not follow are reported
-(``unfollowed_*``), so a reviewer can decide to add rows. Every figure carries its source address and as-of
-date. A refresh writes the snapshot named by its as-of date (the refresh date): the figures of the refreshed
-source are replaced, the figures other sources gave to the previous refreshed snapshot are carried over unchanged
-(with their own as-of dates). The new folder is written to a temporary place, validated with ``calculators.data``'s
-loader, and only then renamed into ``data/snapshots/``; on any failure the data files stay byte-for-byte as they
-were. ``latest`` resolves to the snapshot with the newest as-of date.
+Only the models of ``followed_models()`` (the models a reader would compare now, read from
+``data/followed_models.csv`` by ``calculators.followed``) are kept; the models a source lists that the catalogue
+does not follow are reported (``unfollowed_*``), so a reviewer can decide to add rows. Every figure carries its
+source address and as-of date. A refresh writes the snapshot named by its as-of date (the refresh date): the figures
+of the refreshed source are replaced, the figures other sources gave to the previous refreshed snapshot are carried
+over unchanged (with their own as-of dates). The new folder is written to a temporary place, validated with
+``calculators.data``'s loader, and only then renamed into ``data/snapshots/``; on any failure the data files stay
+byte-for-byte as they were. ``latest`` resolves to the snapshot with the newest as-of date.
 
 The pure parts (``normalise_*``, ``merge``, ``diff``) have no I/O and are tested on recorded responses.
 """
@@ -114,12 +114,6 @@ def followed_models() -> tuple[CatalogModel, ...]:
     """The models the course follows (``data/followed_models.csv``), read on first use: a bad file fails the
     refresh with file, row and column, and never stops the other commands."""
     return load_followed_models(genai_providers=GENAI_PROVIDERS)
-
-
-def __getattr__(name: str):
-    if name == "CATALOG":  # refresh.CATALOG, for tests and tools
-        return followed_models()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _provider_name(provider_id: str, creator: str) -> str:

@@ -114,10 +114,10 @@ def test_diff_reports_added_removed_and_changed_prices():
 def test_catalogue_tokenizers_exist_and_names_are_unique():
     from calculators.tokens import TOKENIZERS
 
-    names = [c.name for c in refresh.CATALOG]
+    names = [c.name for c in refresh.followed_models()]
     assert len(names) == len(set(names))
-    assert all(c.tokenizer in TOKENIZERS for c in refresh.CATALOG)
-    creators = {c.creator for c in refresh.CATALOG}
+    assert all(c.tokenizer in TOKENIZERS for c in refresh.followed_models())
+    creators = {c.creator for c in refresh.followed_models()}
     assert {"OpenAI", "Anthropic", "Google", "Meta", "Mistral"} <= creators
 
 
@@ -126,7 +126,7 @@ def test_catalogue_tokenizers_exist_and_names_are_unique():
 
 def test_the_followed_models_file_holds_the_old_catalogue():
     catalog = followed.load_followed_models()
-    assert refresh.CATALOG == catalog
+    assert refresh.followed_models() == catalog
     assert len(catalog) == 24
     by_name = {c.name: c for c in catalog}
     assert [c.name for c in catalog[:2]] == ["GPT-6 Astra", "GPT-6.1 Sol"] and catalog[-1].name == "Grok 4.7"
@@ -347,7 +347,7 @@ def test_refresh_lists_the_genai_prices_models_it_does_not_follow(data_copy, jso
 
     unfollowed = refresh.unfollowed_genai(list(providers))
     assert total == len(unfollowed) > 20
-    used = {p for c in refresh.CATALOG for p, _ in c.genai}
+    used = {p for c in refresh.followed_models() for p, _ in c.genai}
     assert {entry.split("/")[0] for entry in unfollowed} <= used
     assert not any(entry.startswith("openrouter/") for entry in unfollowed)
 
