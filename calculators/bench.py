@@ -15,6 +15,11 @@ reported and counted; the others still count. ``--save`` appends the medians of 
 ``data/measurements/measurements.csv`` (see ``calculators.measurements``) with confidence ``measured``, the date,
 and the endpoint's host as the source, never the key.
 
+The course's practice server (``python -m calculators practice-server``, ``calculators.practice``) answers with a
+header ``X-LLMS101-Simulated: true``. A run that sees it is ``simulated``, and so is the report: the text and the
+``--json`` document say so (``"simulated": true``), and ``--save`` writes confidence ``simulated``, never
+``measured``.
+
 Limits, so that no server can keep a run going or make it hold much (``calculators.http`` enforces the rest):
 
 - ``--timeout`` is the total per run: connecting, streaming every chunk, and retries with their waits; SSE
@@ -38,7 +43,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import httpx
 
@@ -58,6 +63,7 @@ from .http import (
     timeout_arg,
     url_arg,
 )
+from .practice import PRACTICE_PROVIDER_PT, is_simulated
 from .tokens import count_tokens
 
 DEFAULT_PROMPT = (
@@ -78,7 +84,8 @@ FALLBACK_TOKENIZER = "o200k_estimate"
 
 @dataclass(frozen=True)
 class RunResult:
-    """One streamed request. On failure ``error`` says why and the timings are None."""
+    """One streamed request. On failure ``error`` says why and the timings are None. ``simulated``: the answer
+    came from the course's practice server (its ``X-LLMS101-Simulated`` header)."""
 
     ok: bool
     ttft_s: float | None = None
@@ -87,6 +94,7 @@ class RunResult:
     output_tokens: int | None = None
     tokens_counted: bool = False
     error: str | None = None
+    simulated: bool = False
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -339,11 +347,14 @@ def run_once(
     }
     run_deadline = Deadline(timeout_s).sooner(deadline)
     host = host_of(url)
+    seen = {"simulated": False}  # kept when the stream then fails
 
     def measure(response: httpx.Response, sent_s: float) -> RunResult:
-        return _measure(
+        seen["simulated"] = is_simulated(response.headers)
+        result = _measure(
             response, sent_s, host=host, max_tokens=max_tokens, tokenizer=tokenizer, deadline=run_deadline, clock=clock
         )
+        return replace(result, simulated=seen["simulated"])
 
     try:
         return session.request(
@@ -359,7 +370,7 @@ def run_once(
             clock=clock,
         )
     except FetchError as e:
-        return RunResult(False, error=redact(str(e), secrets))
+        return RunResult(False, error=redact(str(e), secrets), simulated=seen["simulated"])
 
 
 @dataclass
@@ -374,6 +385,11 @@ class BenchReport:
     def failed_runs(self) -> int:
         return sum(not r.ok for r in self.runs)
 
+    @property
+    def simulated(self) -> bool:
+        """Whether any run was answered by the course's practice server: then every figure is a simulation."""
+        return any(r.simulated for r in self.runs)
+
     def stat(self, name: str) -> dict[str, float | None]:
         values = [getattr(r, name) for r in self.runs if r.ok and getattr(r, name) is not None]
         return {"median": percentile(values, 50), "p90": percentile(values, 90)}
@@ -384,6 +400,7 @@ class BenchReport:
             "model": self.model,
             "runs": len(self.runs),
             "failed_runs": self.failed_runs,
+            "simulated": self.simulated,
             "ttft_s": self.stat("ttft_s"),
             "output_tokens_per_s": self.stat("output_tokens_per_s"),
             "e2e_s": self.stat("e2e_s"),
@@ -484,7 +501,11 @@ def register_cli(sub) -> None:
         help="retries of a run that fails before its stream starts (network error, HTTP 408/425/429/5xx; default 0, "
         "at most 10)",
     )
-    p.add_argument("--provider", help="provider name for --save (default: the endpoint's host)")
+    p.add_argument(
+        "--provider",
+        help=f"provider name for --save (default: the endpoint's host, or {PRACTICE_PROVIDER_PT!r} for the "
+        "practice server)",
+    )
     p.add_argument("--save", action="store_true", help="add the medians to data/measurements/measurements.csv")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
@@ -544,6 +565,11 @@ def cmd_bench(args) -> int:
     else:
         counted = any(r.tokens_counted for r in report.runs if r.ok)
         print(f"{report.model} at {report.endpoint_host}: {len(report.runs)} runs, {report.failed_runs} failed")
+        if report.simulated:
+            print(
+                f"SIMULATED: {report.endpoint_host} is the course's practice server (python -m calculators "
+                "practice-server), not a real provider; --save marks these figures 'simulated'"
+            )
         for i, r in enumerate(report.runs, 1):
             if r.ok:
                 mark = " (counted with " + report.tokenizer + ")" if r.tokens_counted else ""
@@ -559,7 +585,7 @@ def cmd_bench(args) -> int:
         if counted:
             print(f"output tokens counted with {report.tokenizer} (the server sent no usage)")
         if saved:
-            print(f"saved to {saved}")
+            print(f"saved to {saved}" + (" (confidence 'simulated')" if report.simulated else ""))
     if report.failed_runs == len(report.runs):
         return 1
     return 0

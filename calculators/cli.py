@@ -89,6 +89,32 @@ def whole_number(minimum: int = 0, maximum: int | None = None) -> Callable[[str]
     return parse
 
 
+def real_number(minimum: float, maximum: float, *, above_minimum: bool = False) -> Callable[[str], float]:
+    """An argparse type for a finite number from ``minimum`` (above it, with ``above_minimum``) to ``maximum``,
+    with a one-line message otherwise.
+
+    Example: real_number(0, 60)("0.4") -> 0.4;  real_number(0, 10_000, above_minimum=True)("0") raises
+             ArgumentTypeError('0 is not above 0')
+    """
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{_shown(text)!r} is not a number") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{_shown(text)!r} is not a finite number")
+        if above_minimum and value <= minimum:
+            raise argparse.ArgumentTypeError(f"{_shown(text)} is not above {minimum:,g}")
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{_shown(text)} is below the minimum of {minimum:,g}")
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"{_shown(text)} is above the maximum of {maximum:,g}")
+        return value
+
+    return parse
+
+
 _non_negative_int = whole_number(0)
 # Every count of tokens: no request is a billion tokens, and larger numbers overflow the arithmetic.
 _token_count = whole_number(0, MAX_TOKENS)
@@ -320,10 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_tokenizers)
 
     from .bench import register_cli as register_bench
+    from .practice import register_cli as register_practice
     from .refresh import register_cli as register_refresh
 
     register_refresh(sub)
     register_bench(sub)
+    register_practice(sub)
 
     for register in EXTRA_COMMANDS:
         register(sub)

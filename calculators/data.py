@@ -122,6 +122,8 @@ METRICS: dict[str, Metric] = {
     ]
 }
 
+# The labels a snapshot's figure may carry. Your own measurements (calculators.measurements) take "measured" or
+# "simulated" (the course's practice server); "simulated" is deliberately not here, so figures.csv refuses it.
 CONFIDENCE = {
     "primary": "straight from the originator (a chart, a model card, an official price page)",
     "secondary": "a table or quote that copies the originator",

@@ -2,8 +2,14 @@
 
 The file is ``data/measurements/measurements.csv`` with the columns of ``figures.csv`` (model, provider, metric,
 value, as_of, confidence, source, note). It is a log: each saved bench adds one row per metric (the medians of
-its runs), so the same (model, provider, metric) may appear on several dates. Confidence is always
-``measured``; the source names the endpoint's host and never a key.
+its runs), so the same (model, provider, metric) may appear on several dates. The source names the endpoint's
+host and never a key.
+
+Confidence is ``measured`` (a real endpoint) or ``simulated`` (the course's practice server, ``python -m
+calculators practice-server``, which ``bench`` recognises by its ``X-LLMS101-Simulated`` header); any other label
+is refused. ``simulated`` is for this file only: a snapshot's ``figures.csv`` never accepts it
+(``calculators.data.CONFIDENCE``). A simulated row keeps the API model id (never a dataset model's name), its
+provider defaults to "servidor de prática (simulado)", and its source and note say it is a simulation.
 """
 
 from __future__ import annotations
@@ -20,8 +26,14 @@ import pandas as pd
 from . import data as _data
 from .data import FIGURE_COLUMNS, METRICS, DataError, _fail, _parse_date, _parse_value, _read_csv
 from .locking import write_lock
+from .practice import PRACTICE_PROVIDER_PT
 
 MEASURED_METRICS = ("ttft_s", "output_tokens_per_s")
+# The confidence labels of a measurement row (a snapshot's figures use calculators.data.CONFIDENCE).
+MEASUREMENT_CONFIDENCE = {
+    "measured": "measured by a reader with `python -m calculators bench` against a real endpoint",
+    "simulated": "measured with `bench` against the course's practice server: a simulation, not a provider's figure",
+}
 
 
 def measurements_path() -> Path:
@@ -49,18 +61,31 @@ def _checked_row(row: dict[str, str], path: Path, line: int) -> dict:
     metric = METRICS.get(row["metric"])
     if metric is None or metric.kind != "float":
         raise _fail(path, line, "metric", f"{row['metric']!r} is not a measurable metric")
-    if row["confidence"] != "measured":
-        raise _fail(path, line, "confidence", f"{row['confidence']!r}: a measurement is 'measured'")
+    if row["confidence"] not in MEASUREMENT_CONFIDENCE:
+        raise _fail(
+            path,
+            line,
+            "confidence",
+            f"{row['confidence']!r}: a measurement is {' or '.join(map(repr, MEASUREMENT_CONFIDENCE))}",
+        )
     _parse_date(row["as_of"], path, line, "as_of")
     value = _parse_value(metric, row["value"], path, line)
     return {**row, "value": value, "row": line}
 
 
 def measurement_rows(report, *, provider: str | None = None, today: dt.date | None = None) -> list[dict[str, str]]:
-    """Rows for a ``bench`` report: the median time to first token and output speed, with the run details."""
+    """Rows for a ``bench`` report: the median time to first token and output speed, with the run details;
+    confidence ``simulated`` when the practice server answered (``report.simulated``), else ``measured``."""
     day = (today or dt.date.today()).isoformat()
-    model = report.dataset_model or report.model
-    provider = provider or report.endpoint_host
+    simulated = report.simulated
+    model = report.model if simulated else report.dataset_model or report.model
+    provider = provider or (PRACTICE_PROVIDER_PT if simulated else report.endpoint_host)
+    tool = (
+        "python -m calculators practice-server (simulated), timed by bench"
+        if simulated
+        else "python -m calculators bench"
+    )
+    source = f"{tool}, endpoint {report.endpoint_host}"
     ok = [r for r in report.runs if r.ok]
     counted = any(r.tokens_counted for r in ok)
     e2e = report.stat("e2e_s")["median"]
@@ -70,7 +95,8 @@ def measurement_rows(report, *, provider: str | None = None, today: dt.date | No
         if stat["median"] is None:
             continue
         note = (
-            f"median of {len(ok)} runs ({report.failed_runs} failed); p90 {stat['p90']:.4g}; "
+            ("simulated by the course's practice server, not a provider's figure; " if simulated else "")
+            + f"median of {len(ok)} runs ({report.failed_runs} failed); p90 {stat['p90']:.4g}; "
             f"median end-to-end {e2e:.4g} s; API model id {report.model!r}; output tokens "
             + (f"counted with {report.tokenizer}" if counted else "from the stream's usage")
         )
@@ -81,8 +107,8 @@ def measurement_rows(report, *, provider: str | None = None, today: dt.date | No
                 "metric": metric,
                 "value": f"{stat['median']:.4g}",
                 "as_of": day,
-                "confidence": "measured",
-                "source": f"python -m calculators bench, endpoint {report.endpoint_host}",
+                "confidence": "simulated" if simulated else "measured",
+                "source": source,
                 "note": note,
             }
         )

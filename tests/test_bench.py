@@ -100,8 +100,9 @@ def test_failed_runs_are_counted_and_the_others_still_count(data_copy, capsys, m
     captured = capsys.readouterr()
     assert code == 0
     result = json.loads(captured.out)
-    assert set(result) == {"model", "runs", "failed_runs", "ttft_s", "output_tokens_per_s", "e2e_s"}
+    assert set(result) == {"model", "runs", "failed_runs", "simulated", "ttft_s", "output_tokens_per_s", "e2e_s"}
     assert result["runs"] == 4 and result["failed_runs"] == 2
+    assert result["simulated"] is False  # a real endpoint: no X-LLMS101-Simulated header
     assert result["ttft_s"]["median"] == pytest.approx(0.05, rel=0.5)
     assert set(result["e2e_s"]) == {"median", "p90"}
     # the key was sent, and the server echoed it in its 500 body: it must not appear anywhere we print
@@ -168,7 +169,41 @@ def test_measurements_loader_rejects_bad_rows(tmp_path):
     path.write_text(header + "M,P,ttft_s,-1,2026-11-01,measured,bench,\n", encoding="utf-8")
     with pytest.raises(data.DataError, match="negative"):
         load_measurements(path)
+    path.write_text(header + "M,P,ttft_s,0.2,2026-11-01,simulated,practice-server,\n", encoding="utf-8")
+    assert load_measurements(path)["confidence"].tolist() == ["simulated"]  # the practice server's label
     assert load_measurements(tmp_path / "none.csv").empty
+
+
+def test_the_simulation_header_marks_runs_even_when_they_fail(data_copy, capsys):
+    """The practice server's header makes a run simulated, a failed one too, so the report says so either way."""
+    head = SSE_HEAD.replace(b"\r\n\r\n", b"\r\nX-LLMS101-Simulated: true\r\n\r\n", 1)
+    requests = []
+
+    def script(_request):
+        requests.append(1)
+        yield head + sse_event(chat_chunk()) + sse_event(chat_chunk(" hello"))
+        yield 0.02
+        yield sse_event(chat_chunk(" hello"))
+        if len(requests) == 1:
+            return  # cut before [DONE]
+        yield sse_event(chat_chunk(usage={"prompt_tokens": 5, "completion_tokens": 2})) + sse_event("[DONE]")
+
+    server = ScriptServer(script).start()
+    try:
+        report = bench(server.url + "/v1", model="gpt-4o", runs=2, max_tokens=10)
+        code = main(["bench", "--base-url", server.url + "/v1", "--model", "gpt-4o", "--runs", "1", "--save"])
+    finally:
+        server.stop()
+    assert not report.runs[0].ok and report.runs[0].simulated
+    assert report.runs[1].ok and report.runs[1].simulated and report.simulated
+    assert report.summary()["simulated"] is True
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "SIMULATED: 127.0.0.1" in out and "(confidence 'simulated')" in out
+    df = load_measurements()
+    assert set(df["confidence"]) == {"simulated"}
+    assert set(df["model"]) == {"gpt-4o"}  # the API id: a simulation never takes a dataset model's name
+    assert set(df["provider"]) == {"servidor de prática (simulado)"}
 
 
 def test_bad_arguments_are_one_line_errors(capsys, monkeypatch):

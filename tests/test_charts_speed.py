@@ -398,10 +398,10 @@ def test_real_vega_model_menu(df, run_vega):
 # -- your own measurements beside the published ones -------------------------------------------------------------
 
 
-def _report(model: str, host: str, dataset_model: str | None, ttft_s: float, speed: float):
+def _report(model: str, host: str, dataset_model: str | None, ttft_s: float, speed: float, *, simulated=False):
     from calculators.bench import BenchReport, RunResult
 
-    runs = [RunResult(True, ttft_s, speed, ttft_s + 500 / speed, 500) for _ in range(3)]
+    runs = [RunResult(True, ttft_s, speed, ttft_s + 500 / speed, 500, simulated=simulated) for _ in range(3)]
     return BenchReport(model, host, runs, "llama3", dataset_model)
 
 
@@ -491,3 +491,71 @@ def test_measured_chart_in_real_vega(df, saved, run_vega):
     assert ">0,40 s</text>" in svg  # your time to first token, with the decimal comma
     assert ">sem dado</text>" in svg  # GPT-4o's published time to first token, and the local model's
     assert "medido por você" in svg and "publicado: snapshot 2024-05" in svg
+
+
+# -- simulated measurements (the practice server) are never passed off as a provider's -----------------------------
+
+
+@pytest.fixture
+def with_simulated(tmp_path):
+    """A real measurement of Groq and simulated ones: the practice server by default, and one written by hand under
+    Groq's name (still confidence "simulated")."""
+    from calculators.measurements import load_measurements, save_measurement
+
+    path = tmp_path / "with-simulated.csv"  # not the ``saved`` fixture's file
+    save_measurement(_report("llama3-70b-8192", "api.groq.com", "Llama 3 70B", 0.4, 250.0), path=path)
+    save_measurement(_report("llms101-simulado", "127.0.0.1:8008", None, 0.4, 60.0, simulated=True), path=path)
+    source = "python -m calculators practice-server (simulated), timed by bench, endpoint 127.0.0.1:8008"
+    with path.open("a", encoding="utf-8") as f:
+        f.write(f'Llama 3 70B,Groq,output_tokens_per_s,99,2026-01-02,simulated,"{source}",by hand\n')
+    return load_measurements(path)
+
+
+def test_simulated_measurements_are_labelled_and_never_beside_a_published_figure(df, with_simulated):
+    from calculators.charts.speed import MEASURED_PT, SIMULATED_NOTE_PT, SIMULATED_PT, measured_vs_published
+
+    assert set(with_simulated["confidence"]) == {"measured", "simulated"}
+    table = measured_vs_published(df, with_simulated)
+    simulated = table[table["simulated"]]
+    assert len(simulated) == 2 + 1  # the practice server's two metrics and the hand-written speed, nothing beside
+    assert set(simulated["origin"]) == {SIMULATED_PT}
+    assert all("simulado" in label for label in simulated["label"])
+    assert all(text.endswith(" (simulado)") for text in simulated["value_text"])
+    assert all(detail.startswith(SIMULATED_NOTE_PT) for detail in simulated["detail"])
+    practice = simulated.set_index(["label", "metric"])
+    row = practice.loc[("llms101-simulado · servidor de prática (simulado)", "output_tokens_per_s")]
+    assert (row["value"], row["value_text"], row["endpoint"]) == (60.0, "60 tokens/s (simulado)", "127.0.0.1:8008")
+    # a simulated figure under a real provider's name: its own row, marked, not mixed with the real measurement
+    assert practice.loc[("Llama 3 70B · Groq (simulado)", "output_tokens_per_s"), "value"] == 99
+    real = table[~table["simulated"]].set_index(["label", "metric", "origin"])
+    assert real.loc[("Llama 3 70B · Groq", "output_tokens_per_s", MEASURED_PT), "value"] == 250
+    assert len(real) == 2 * 2  # the real measurement and its published figure, for two metrics
+
+
+def test_the_chart_says_which_figures_are_simulated(df, with_simulated, saved):
+    from calculators.charts.speed import ORIGIN_COLORS, SIMULATED_NOTE_PT, SIMULATED_PT, measured_speed_chart
+
+    spec = measured_speed_chart(df, with_simulated).to_dict()  # validates
+    assert SIMULATED_NOTE_PT in " ".join(spec["title"]["subtitle"])
+    assert "simulação, não números de um provedor" in spec["description"]
+    assert ["origin", "origem"] in spec["usermeta"]["llms101"]["table"]  # the hidden table says "simulado" too
+    for panel in spec["vconcat"]:
+        scale = panel["layer"][0]["encoding"]["color"]["scale"]
+        assert dict(zip(scale["domain"], scale["range"], strict=True))[SIMULATED_PT] == ORIGIN_COLORS[SIMULATED_PT]
+        outlines = [layer for layer in panel["layer"] if layer["mark"].get("strokeDash")]
+        assert len(outlines) == 1 and outlines[0]["transform"] == [{"filter": "datum.simulated"}]
+    # Without a simulated measurement, the chart is as before: no note, no outline.
+    plain = measured_speed_chart(df, saved).to_dict()
+    assert SIMULATED_NOTE_PT not in str(plain["title"]) and "simulad" not in plain["description"]
+    assert not any(layer["mark"].get("strokeDash") for panel in plain["vconcat"] for layer in panel["layer"])
+
+
+def test_simulated_bars_in_real_vega(df, with_simulated, run_vega):
+    from calculators.charts.speed import SIMULATED_PT, measured_speed_chart
+
+    (result,) = run_vega(measured_speed_chart(df, with_simulated).to_dict(), [{}], svg=True)
+    svg = result["svg"]
+    assert ">60 tokens/s (simulado)</text>" in svg and ">0,40 s (simulado)</text>" in svg
+    assert SIMULATED_PT in svg and "servidor de prática (simulado)" in svg
+    assert ">250 tokens/s</text>" in svg  # the real measurement, unmarked
+    assert 'stroke-dasharray="4,2"' in svg

@@ -1,6 +1,7 @@
 """The command line, run as a user runs it: a subprocess, JSON out, exit codes."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -327,3 +328,25 @@ def test_a_real_bug_still_shows_its_traceback(monkeypatch):
     monkeypatch.setattr(cli, "cmd_snapshots", bug)
     with pytest.raises(KeyError):
         cli.main(["snapshots"])
+
+
+def test_real_number_argument_type():
+    import argparse
+
+    from calculators.cli import real_number
+
+    assert real_number(0, 60)("0.4") == 0.4
+    assert real_number(0, 60)("60") == 60.0 and real_number(0, 60)("0") == 0.0
+    for text, message in [
+        ("61", "61 is above the maximum of 60"),
+        ("-1", "-1 is below the minimum of 0"),
+        ("inf", "'inf' is not a finite number"),
+        ("nan", "'nan' is not a finite number"),
+        ("0,4", "'0,4' is not a number"),
+    ]:
+        with pytest.raises(argparse.ArgumentTypeError, match=f"^{re.escape(message)}$"):
+            real_number(0, 60)(text)
+    with pytest.raises(argparse.ArgumentTypeError, match="^0 is not above 0$"):
+        real_number(0, 10_000, above_minimum=True)("0")
+    with pytest.raises(argparse.ArgumentTypeError, match="^10001 is above the maximum of 10,000$"):
+        real_number(0, 10_000, above_minimum=True)("10001")

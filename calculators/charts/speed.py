@@ -300,6 +300,10 @@ def response_time_chart(
 
 # --- your own measurements beside the published figures -----------------------------------------------------------
 MEASURED_PT = "medido por você"
+# A measurement of the course's practice server (confidence "simulated"): never shown as a provider's figure.
+SIMULATED_PT = "simulado (servidor de prática)"
+SIMULATED_NOTE_PT = "simulado: servidor de prática, não um provedor"  # fits a subtitle line
+ORIGIN_COLORS = {MEASURED_PT: "#2a9d8f", SIMULATED_PT: "#e9a03b"}  # a published figure is grey, #9e9e9e
 MEASURE_COMMAND = "python -m calculators bench --base-url URL --model MODELO --save"
 # The command over two lines, so that the message fits a phone.
 NO_MEASUREMENTS_PT = (
@@ -355,6 +359,27 @@ def match_published(table: pd.DataFrame, model: str, provider: str) -> pd.Series
     return hits.iloc[0] if len(hits) == 1 else None
 
 
+def _simulated_row(model: str, provider: str, metric: str, group: pd.DataFrame) -> dict:
+    """The bar of a simulated measurement (the practice server): labelled "simulado" in its row, origin and value,
+    and never paired with a published figure."""
+    last = group.iloc[-1]
+    title, decimals, unit = MEASURED_METRICS_PT[metric]
+    label = f"{model} · {provider}" + ("" if "simulad" in provider.lower() else " (simulado)")
+    saved = "1 medição salva" if len(group) == 1 else f"{len(group)} medições salvas, esta é a mais recente"
+    return {
+        "label": label,
+        "metric": metric,
+        "metric_pt": title,
+        "origin": SIMULATED_PT,
+        "value": float(last["value"]),
+        "value_text": number_pt(float(last["value"]), decimals, unit) + " (simulado)",
+        "as_of": last["as_of"],
+        "endpoint": endpoint_host(last["source"]),
+        "detail": f"{SIMULATED_NOTE_PT}; {saved}",
+        "simulated": True,
+    }
+
+
 def measured_vs_published(df: pd.DataFrame, measurements: pd.DataFrame) -> pd.DataFrame:
     """Your latest measurement of each (model, provider, metric) beside the snapshot's published figure.
 
@@ -362,16 +387,38 @@ def measured_vs_published(df: pd.DataFrame, measurements: pd.DataFrame) -> pd.Da
     measured (model, provider, metric): ``origin`` "publicado: snapshot ..." and "medido por você". A published
     figure the snapshot lacks (another model, another provider, no time to first token) stays missing and
     reads "sem dado"; the published speed may be the model's median across providers (``detail`` says so).
+
+    A simulated measurement (confidence ``simulated``: the course's practice server) is one row alone, origin
+    "simulado (servidor de prática)", "simulado" in its label and value text, ``simulated`` True: it is not a
+    provider's figure, so it is never set beside a published one, nor mixed with a real measurement of the same
+    model and provider.
     """
-    columns = ["label", "metric", "metric_pt", "origin", "value", "value_text", "as_of", "endpoint", "detail"]
+    columns = [
+        "label",
+        "metric",
+        "metric_pt",
+        "origin",
+        "value",
+        "value_text",
+        "as_of",
+        "endpoint",
+        "detail",
+        "simulated",
+    ]
     wanted = measurements[measurements["metric"].isin(list(MEASURED_METRICS_PT))]
     if wanted.empty:
         return pd.DataFrame(columns=columns)
     table = latency_table(df, output_tokens=0)
     published_pt = "publicado: " + snapshot_caption(df).removeprefix("dados: ")
-    wanted = wanted.assign(_order=range(len(wanted))).sort_values(["as_of", "_order"])
+    confidence = wanted["confidence"] if "confidence" in wanted else "measured"
+    wanted = wanted.assign(_order=range(len(wanted)), _simulated=confidence == "simulated")
+    wanted = wanted.sort_values(["as_of", "_order"])
     rows = []
-    for (model, provider, metric), group in wanted.groupby(["model", "provider", "metric"], sort=False):
+    keys = ["model", "provider", "metric", "_simulated"]
+    for (model, provider, metric, simulated), group in wanted.groupby(keys, sort=False):
+        if simulated:
+            rows.append(_simulated_row(model, provider, metric, group))
+            continue
         last = group.iloc[-1]
         title, decimals, unit = MEASURED_METRICS_PT[metric]
         ref = match_published(table, model, provider)
@@ -404,6 +451,7 @@ def measured_vs_published(df: pd.DataFrame, measurements: pd.DataFrame) -> pd.Da
                 "as_of": as_of,
                 "endpoint": "—",
                 "detail": detail,
+                "simulated": False,
             }
         )
         saved = "1 medição salva" if len(group) == 1 else f"{len(group)} medições salvas, esta é a mais recente"
@@ -417,10 +465,12 @@ def measured_vs_published(df: pd.DataFrame, measurements: pd.DataFrame) -> pd.Da
                 "as_of": last["as_of"],
                 "endpoint": endpoint_host(last["source"]),
                 "detail": f"{saved}; {note}" if note else saved,
+                "simulated": False,
             }
         )
     out = pd.DataFrame(rows, columns=columns)
     out["value"] = out["value"].astype("float64")
+    out["simulated"] = out["simulated"].astype(bool)
     return out
 
 
@@ -431,9 +481,15 @@ def measured_speed_chart(df: pd.DataFrame, measurements: pd.DataFrame) -> alt.VC
     for the published figure and one for yours; the tooltip has the measurement's date and endpoint host. A
     published figure the snapshot lacks reads "sem dado" (no bar), never 0. With no measurement, a chart that
     says so and how to make one (``NO_MEASUREMENTS_PT``), instead of empty axes.
+
+    A simulated measurement (the practice server) is never passed off as a provider's: its bar has its own
+    colour and a dashed outline, its row, legend entry and value say "simulado", and the subtitle and the text
+    alternative say that simulated figures are not a provider's.
     """
     data = measured_vs_published(df, measurements)
-    title = chart_title("A sua medição e a publicada", snapshot_caption(df))
+    any_simulated = bool(data["simulated"].any()) if not data.empty else False
+    caption = [snapshot_caption(df), SIMULATED_NOTE_PT] if any_simulated else snapshot_caption(df)
+    title = chart_title("A sua medição e a publicada", caption)
     if data.empty:
         message = pd.DataFrame({"message": [NO_MEASUREMENTS_PT]})
         chart = (
@@ -452,7 +508,7 @@ def measured_speed_chart(df: pd.DataFrame, measurements: pd.DataFrame) -> alt.VC
     color = alt.Color(
         "origin:N",
         title=None,
-        scale=alt.Scale(domain=origins, range=["#9e9e9e", "#2a9d8f"][: len(origins)]),
+        scale=alt.Scale(domain=origins, range=[ORIGIN_COLORS.get(o, "#9e9e9e") for o in origins]),
         legend=alt.Legend(orient="bottom", labelLimit=400),
     )
     tooltip = [
@@ -479,14 +535,28 @@ def measured_speed_chart(df: pd.DataFrame, measurements: pd.DataFrame) -> alt.VC
             .mark_text(align="left", dx=4, fontSize=11)
             .encode(x="label_x:Q", text="value_text:N")
         )
-        panels.append(alt.layer(bars, labels).properties(width=300, height=alt.Step(14)))
+        layers = [bars, labels]
+        if part["simulated"].any():  # a second sign beside the colour: a dashed outline on simulated bars
+            outline = (
+                base.transform_filter("datum.simulated")
+                .mark_bar(filled=False, stroke="#6b4a12", strokeDash=[4, 2], strokeWidth=1.5)
+                .encode(x="value:Q")
+            )
+            layers.insert(1, outline)
+        panels.append(alt.layer(*layers).properties(width=300, height=alt.Step(14)))
+    description = (
+        "Barras com as suas medições ao lado dos números publicados, por modelo e provedor: tokens de saída por"
+        " segundo e tempo até o primeiro token."
+    )
+    if any_simulated:
+        description += (
+            " As barras com contorno tracejado e a palavra simulado vêm do servidor de prática do curso: são uma"
+            " simulação, não números de um provedor."
+        )
     chart = alt.vconcat(
         *panels,
         title=title,
-        description=(
-            "Barras com as suas medições ao lado dos números publicados, por modelo e provedor: tokens de saída por"
-            " segundo e tempo até o primeiro token."
-        ),
+        description=description,
         usermeta=layout_meta(
             table=[
                 ("label", "modelo · provedor"),
