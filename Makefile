@@ -16,7 +16,8 @@ PORT     ?= 8000
 # Jupyter refuses to run as root without this (containers, CI machines).
 ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: all venv vendor chromium book book-strict test lint format serve lab bench bench-book bench-page clean
+.PHONY: all venv vendor chromium book book-strict book-student pdf bundle test lint format serve lab bench bench-book \
+        bench-page clean
 
 all: book
 
@@ -54,13 +55,32 @@ book: venv vendor
 book-strict: venv vendor
 	$(BIN)/jupyter-book build . $(STRICT)
 
-# Lint, the strict executed build, then every test (the site tests open _build/html in Chromium). The tests run
-# even when the build fails, so one run reports everything; the target fails if anything did.
+# The workshop kit (README, "Para instrutores"). EDITION_FLAGS=--strict builds them as strictly as `make test`.
+# The student edition: every exercise, no solution, no instructor's guide, a banner on every page.
+book-student: venv vendor
+	$(BIN)/python tools/editions.py student $(EDITION_FLAGS)
+	@echo "The student edition is built: $(CURDIR)/_build/student/html/index.html"
+
+# The printable handouts, printed by Chromium from a one-page build of each edition (no LaTeX).
+pdf: venv vendor chromium
+	$(BIN)/python tools/editions.py print aluno $(EDITION_FLAGS)
+	$(BIN)/python tools/editions.py print instrutor $(EDITION_FLAGS)
+	$(BIN)/python tools/print_pdf.py aluno instrutor
+
+# The offline classroom bundle: both editions and the PDFs in one zip, served with `python3 -m http.server`.
+bundle: book book-student pdf
+	$(BIN)/python tools/bundle.py
+
+# Lint, the strict executed build, the student edition, the PDFs and the bundle (built strictly too, from the same
+# execution cache), then every test (the site tests open them in Chromium). The tests run even when a build fails,
+# so one run reports everything; the target fails if anything did.
 test: venv vendor chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@status=0; \
 	$(BIN)/jupyter-book build . $(STRICT) || { status=$$?; echo "make test: the strict book build FAILED (see above)"; }; \
+	$(MAKE) --no-print-directory book-student pdf EDITION_FLAGS=--strict && $(BIN)/python tools/bundle.py \
+	  || { status=1; echo "make test: the student edition, the PDFs or the bundle FAILED (see above)"; }; \
 	$(BIN)/python -m pytest || status=$$?; \
 	exit $$status
 

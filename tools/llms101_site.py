@@ -22,6 +22,11 @@
    by keyboard; ``tools/site_templates/search-button-field.html`` names the theme's search button by its visible
    text; the show/hide-cell toggles are named by their visible text ("Mostrar célula") instead of myst-nb's
    English "Toggle hidden content", which did not match it.
+8. Editions (``tools/editions.py``): ``llms101_edition`` is ``"instrutor"`` (the normal build) or ``"aluno"``.
+   The student edition has no solution (every sphinx-exercise solution node, gated ones included, is removed
+   from the pages after they are read), a banner on every page saying which edition it is, and neither the
+   chapters' sources nor their Colab notebooks (both hold the solutions). The one-page build (``singlehtml``,
+   printed to PDF) gets every chapter's saved widgets, which myst-nb adds only to each chapter's own page.
 """
 
 from __future__ import annotations
@@ -46,8 +51,9 @@ SITE_STATIC = TOOLS / "site_static"  # llms101.css and llms101.js, on every page
 SITE_TEMPLATES = TOOLS / "site_templates"  # theme components the course overrides
 
 LOGGER = logging.getLogger(__name__)
-KEY_FILE = ".llms101-exec-key"  # the key the execution cache was filled under
-CLEAN_FILE = ".llms101-clean"  # present only after a build that ended without warnings
+KEY_FILE = ".llms101-exec-key"  # beside the execution cache: the key it was filled under
+ENV_KEY_FILE = ".llms101-env-key"  # in a build's doctrees: the key its pages were last read under
+CLEAN_FILE = ".llms101-clean"  # in a build's doctrees: present only after a build that ended without warnings
 KEYED_DIRS = ("calculators", "data", "chapters")
 KEYED_FILES = ("requirements.txt",)  # a new pin (pandas, altair...) can change what the pages print
 IGNORED_SUFFIXES = {".pyc", ".pyo"}
@@ -114,22 +120,25 @@ def check_execution_key(app: Sphinx) -> None:
     """Empty the execution cache if the code or data changed; re-read every page unless the last build was clean.
 
     Sphinx re-reads only changed pages, so a page whose execution warned would pass a second build silently:
-    a marker file written only after a build without warnings prevents that.
+    a marker file written only after a build without warnings prevents that. Several builds (the site, the
+    student edition, the print editions) share one execution cache but each has its own doctrees, so the cache's
+    key lives beside the cache and each build keeps the key its own pages were read under.
     """
-    root = _build_root(app)
     key = execution_key(Path(app.srcdir))
-    key_file = root / KEY_FILE
-    old = key_file.read_text().strip() if key_file.exists() else None
-    reread = False
-    if old != key:
-        cache = _exec_cache_path(app)
+    cache = _exec_cache_path(app)
+    cache_key = cache.parent / KEY_FILE
+    if (cache_key.read_text().strip() if cache_key.exists() else None) != key:
         if cache.exists():
             LOGGER.info(f"llms101: calculators/, data/ or chapter data changed: clearing {cache}")
             shutil.rmtree(cache, ignore_errors=True)
-        root.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(key + "\n")
-        reread = True
-    clean = root / CLEAN_FILE
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache_key.write_text(key + "\n")
+    doctrees = Path(app.doctreedir)
+    env_key = doctrees / ENV_KEY_FILE
+    reread = (env_key.read_text().strip() if env_key.exists() else None) != key
+    doctrees.mkdir(parents=True, exist_ok=True)
+    env_key.write_text(key + "\n")
+    clean = doctrees / CLEAN_FILE
     if not clean.exists():
         reread = True
     clean.unlink(missing_ok=True)
@@ -184,6 +193,9 @@ def drop_fontawesome_js(app: Sphinx, exception) -> None:
 def write_colab_notebooks(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    if app.config.llms101_edition == "aluno":  # the notebooks hold the solutions: not in the student edition
+        _mark_clean(app)
+        return
     env = app.env
     chapters = []
     for docname in sorted(env.found_docs):
@@ -196,8 +208,12 @@ def write_colab_notebooks(app: Sphinx, exception) -> None:
         shutil.rmtree(out)
     written = make_notebooks.write_notebooks(chapters, out, repository_url=repo_url, branch=branch)
     LOGGER.info(f"llms101: {len(written)} Colab notebooks in {out}")
+    _mark_clean(app)
+
+
+def _mark_clean(app: Sphinx) -> None:
     if app._warncount == 0:  # noqa: SLF001 - Sphinx has no public counter
-        (_build_root(app) / CLEAN_FILE).write_text("the last build ended without warnings\n")
+        (Path(app.doctreedir) / CLEAN_FILE).write_text("the last build ended without warnings\n")
 
 
 # ipywidgets' HTML manager typesets widget labels with the MathJax 2 API (MathJax.Hub.Queue), which MathJax 3 (what
@@ -263,15 +279,77 @@ def depart_hide_cell(self, node) -> None:
     self.body.append("</details>\n")
 
 
+EDITIONS = {"instrutor", "aluno"}
+STUDENT_BANNER = (
+    '<div class="llms101-edition-banner" role="note"><strong>Edição do aluno.</strong> '
+    "Todos os exercícios estão aqui; as soluções ficam com quem conduz o curso.</div>\n"
+)
+
+
+def check_edition(app: Sphinx, config) -> None:
+    if config.llms101_edition not in EDITIONS:
+        raise ValueError(f"llms101_edition must be one of {sorted(EDITIONS)}, not {config.llms101_edition!r}")
+
+
+def remove_solutions(app: Sphinx, doctree) -> None:
+    """The student edition: every solution, gated ones included (their content is inside the node by now)."""
+    if app.config.llms101_edition != "aluno":
+        return
+    from sphinx_exercise.nodes import solution_node
+
+    for node in list(doctree.findall(solution_node)):
+        node.parent.remove(node)
+
+
+def add_every_page_resources(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The one-page build (``singlehtml``, for the PDFs): the scripts myst-nb adds per page (the saved widgets'
+    state and the widget manager) are added for every chapter, since they are all on the one page. The chapters'
+    widget states become one state (their model ids are unique), which is what the widget manager reads."""
+    if app.builder.name != "singlehtml":
+        return
+    import json
+
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    scripts, state = {}, {}
+    for docname in sorted(app.env.found_docs):
+        for key, (path, kwargs) in NbMetadataCollector.get_js_files(app.env, docname).items():
+            if key == "ipywidgets_state":
+                saved = json.loads(kwargs["body"])
+                state.setdefault("version_major", saved.get("version_major"))
+                state.setdefault("version_minor", saved.get("version_minor"))
+                state.setdefault("state", {}).update(saved.get("state", {}))
+            else:
+                scripts[key] = (path, kwargs)
+    if state:
+        body = json.dumps(state).replace("</", "<\\/")
+        app.add_js_file(None, type="application/vnd.jupyter.widget-state+json", body=body)
+    for path, kwargs in scripts.values():
+        if path is not None:
+            app.add_js_file(path, **kwargs)
+
+
+def add_edition_banner(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if app.config.llms101_edition == "aluno" and "body" in context:
+        context["body"] = STUDENT_BANNER + context["body"]
+
+
 def setup(app: Sphinx) -> dict:
     from myst_nb.sphinx_ import HideCodeCellNode
 
     app.add_js_file(None, body=MATHJAX2_SHIM, priority=1)
     app.add_css_file("llms101.css")
+    app.add_css_file("llms101-editions.css")
     app.add_js_file("llms101.js", defer="defer")
-    app.add_node(HideCodeCellNode, override=True, html=(visit_hide_cell, depart_hide_cell))
+    toggle = (visit_hide_cell, depart_hide_cell)
+    app.add_node(HideCodeCellNode, override=True, html=toggle, singlehtml=toggle)
     app.connect("config-inited", add_site_assets)
     app.add_config_value("llms101_colab_branch", "colab", "html")
+    app.add_config_value("llms101_edition", "instrutor", "env")
+    app.connect("config-inited", check_edition)
+    app.connect("doctree-read", remove_solutions, priority=400)  # before sphinx-exercise registers labels
+    app.connect("html-page-context", add_edition_banner)
+    app.connect("html-page-context", add_every_page_resources)
     app.connect("config-inited", override_repository)
     app.connect("config-inited", resolve_vendor_path)
     app.connect("builder-inited", check_execution_key, priority=100)

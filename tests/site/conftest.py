@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import http.server
 import shutil
 import sys
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,37 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = ROOT / "_build" / "screenshots"
 sys.path.insert(0, str(ROOT / "tools"))
 
-from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - tools/ is not a package
+from chromium import CHARTS_DRAWN_JS, CHROMIUM, CHROMIUM_ARGS, harmless_error, serve_folder  # noqa: E402 - tools/ is not a package
 
 ALLOWED_HOST = "127.0.0.1"
-
-
-# Jupyter Book 1 declares THEBE_JS_URL twice (sphinx-thebe): "Identifier 'THEBE_JS_URL' has already been
-# declared" is harmless, and filtered out by that name.
-def _ignored(text: str) -> bool:
-    return "THEBE_JS_URL" in text and "already" in text
-
-
-# True once every chart container on the page is drawn; throws (ending the wait early) if one reports an error.
-_CHARTS_STATE_JS = """
-() => {
-  const containers = new Set([...document.querySelectorAll(".llms101-chart, .vega-embed")]);
-  const pending = [];
-  for (const el of containers) {
-    if (el.classList.contains("llms101-chart-error")) {
-      throw new Error("chart " + (el.id || "?") + " failed: " + el.textContent);
-    }
-    const svgMarks = el.querySelector("svg .role-mark");
-    const canvas = el.querySelector("canvas");
-    const drawn = svgMarks !== null || (canvas !== null && canvas.width > 0 && canvas.height > 0);
-    const ours = el.classList.contains("llms101-chart");
-    if (!drawn || (ours && el.getAttribute("data-llms101-drawn") !== "true")) {
-      pending.push(el.id || el.className);
-    }
-  }
-  return pending.length === 0 ? [containers.size] : false;  // an array: truthy even for 0 charts
-}
-"""
 
 
 @dataclass
@@ -79,7 +49,7 @@ class OfflinePage:
         Returns how many charts the page has (0 is fine: a page without charts returns at once).
         """
         try:
-            handle = self.page.wait_for_function(_CHARTS_STATE_JS, timeout=timeout_ms)
+            handle = self.page.wait_for_function(CHARTS_DRAWN_JS, timeout=timeout_ms)
         except Exception as exc:
             pending = self.page.evaluate(
                 """() => [...document.querySelectorAll(".llms101-chart, .vega-embed")]
@@ -94,23 +64,10 @@ class OfflinePage:
         return int(handle.json_value()[0])
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(site_dir: Path):
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer((ALLOWED_HOST, 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{ALLOWED_HOST}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_folder(site_dir, ALLOWED_HOST) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -155,12 +112,12 @@ def open_offline_page(browser, *, width: int = 1280, height: int = 900):
             result.failed_requests.append(f"{response.url} (HTTP {response.status})")
 
     def on_console(message):
-        if message.type == "error" and not _ignored(message.text):
+        if message.type == "error" and not harmless_error(message.text):
             result.console_errors.append(message.text)
 
     def on_page_error(error):
         text = str(error)
-        if not _ignored(text):
+        if not harmless_error(text):
             result.console_errors.append(f"uncaught: {text}")
 
     context.route("**/*", route)

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import yaml
+from chromium import settle_page
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,17 +67,7 @@ def settle(offline) -> int:
     every saved ipywidgets view and, on a search with a query, listed its results. Returns how many charts."""
     page = offline.page
     charts = offline.wait_for_charts()
-    if page.evaluate("() => typeof window.MathJax === 'object'"):
-        page.wait_for_function("() => window.MathJax.startup && window.MathJax.startup.promise")
-        page.evaluate("() => window.MathJax.startup.promise.then(() => true)")
-    views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
-    if views:
-        page.wait_for_function(
-            "n => [...document.querySelectorAll('.widget-subarea')].filter(e => e.querySelector('.jupyter-widgets'))"
-            ".length >= n",
-            arg=views,
-            timeout=15000,
-        )
+    settle_page(page)
     if "search.html?q=" in page.url:
         page.wait_for_selector("#search-results li", timeout=15000)
     page.wait_for_load_state("networkidle")
