@@ -90,6 +90,9 @@ def test_the_student_edition_publishes_no_source_and_no_notebook():
     """The chapters' sources and Colab notebooks hold the solutions."""
     assert not (STUDENT_DIR / "_sources").exists()
     assert not (STUDENT_DIR / "notebooks").exists()
+    pages = _pages(STUDENT_DIR)
+    linking = sorted(d for d, html in pages.items() if "_sources/" in html)
+    assert linking == [], f"student pages link to a source download: {linking}"
     assert (STUDENT_DIR / "calc" / "data.json").is_file(), "the in-page calculator's data is missing"
 
 
@@ -168,9 +171,13 @@ def test_pdf_solutions_only_in_the_instructor_edition(printed):
     edition, _, texts, manifest = printed
     whole = _normal(" ".join(texts))
     solutions = len(re.findall(r"Solução para ?Exercício", whole))
+    quiz_answers = whole.count("Resposta:")  # the quizzes' answer key
+    questions = len(re.findall(r"Pergunta 1 de \d", whole))
     if edition == "instrutor":
         assert manifest["solutions_opened"] >= 25 and solutions >= 25
         assert "Guia do instrutor" in [c["title"] for c in manifest["chapters"]]
+        assert quiz_answers >= 27 and questions >= 9
     else:
-        assert manifest["solutions_opened"] == 0 and solutions == 0
+        assert manifest["solutions_opened"] == 0 and solutions == 0 and quiz_answers == 0
+        assert questions >= 9, "the quizzes' questions belong in the handout"
         assert "Guia do instrutor" not in whole

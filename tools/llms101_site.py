@@ -101,6 +101,8 @@ def override_repository(app: Sphinx, config) -> None:
         options["repository_url"] = url.rstrip("/")
     if branch:
         options["repository_branch"] = branch
+    if config.llms101_edition == "aluno":  # its source downloads would be the chapters with their solutions
+        options["use_download_button"] = False
     config.html_theme_options = options
 
 

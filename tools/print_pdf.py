@@ -82,8 +82,14 @@ CHART_TITLES_JS = """
   })
 """
 
+# The instructor's edition prints open: every exercise's solution and every quiz's answer (an answer key).
 OPEN_SOLUTIONS_JS = """
 () => {
+  for (const answer of document.querySelectorAll(".llms101-quiz-answer")) {
+    answer.hidden = false;
+    answer.open = true;
+    answer.classList.add("llms101-print-key");
+  }
   let opened = 0;
   for (const box of document.querySelectorAll(".solution.dropdown")) {
     const button = box.querySelector("button.toggle-button");
