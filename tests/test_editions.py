@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+
+from calculators.workshop import toc_docnames
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -30,11 +31,6 @@ def _built(path: Path, what: str) -> Path:
     if not path.exists():
         pytest.fail(f"{path} is missing: build {what} first (`make test` does it)", pytrace=False)
     return path
-
-
-def _toc_docnames(toc: Path) -> list[str]:
-    data = yaml.safe_load(toc.read_text(encoding="utf-8"))
-    return [data["root"], *[str(Path(e["file"]).with_suffix("")) for e in data.get("chapters", [])]]
 
 
 def _pages(folder: Path) -> dict[str, str]:
@@ -56,8 +52,8 @@ def instructor_pages(site_dir) -> dict[str, str]:
 
 
 def test_the_student_toc_is_the_course_without_the_instructor_pages(tmp_path):
-    full = _toc_docnames(ROOT / "_toc.yml")
-    student = _toc_docnames(toc_for("aluno", tmp_path / "toc.yml"))
+    full = toc_docnames(ROOT / "_toc.yml")
+    student = toc_docnames(toc_for("aluno", tmp_path / "toc.yml"))
     assert set(INSTRUCTOR_ONLY) <= set(full), "an instructor-only page is not in _toc.yml"
     assert student == [d for d in full if d not in INSTRUCTOR_ONLY]
 
@@ -129,7 +125,7 @@ def test_pdf_is_a4_with_page_numbers(printed):
 
 def test_pdf_has_every_chapter_where_its_table_of_contents_says(printed, tmp_path):
     edition, reader, texts, manifest = printed
-    docs = _toc_docnames(toc_for(edition, tmp_path / "toc.yml"))
+    docs = toc_docnames(toc_for(edition, tmp_path / "toc.yml"))
     titles = [entry["title"] for entry in manifest["chapters"]]
     assert len(titles) == len(docs)
     contents = _normal(texts[1])

@@ -9,36 +9,28 @@ row's chapter, separated by ``;``.
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 
+from calculators.data import DataError
+from calculators.quiz import load_quizzes
+from calculators.workshop import PLAN_COLUMNS, book_exercises, load_plan, plan_path, toc_docnames, total_minutes
+
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ROOT / "chapters"
-DATA = CHAPTERS / "_data"
 GUIDE = "chapters/guia-do-instrutor"
-TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-DOCNAMES = [TOC["root"], *(entry["file"] for entry in TOC["chapters"])]
+DOCNAMES = toc_docnames()
 # The chapters a workshop teaches: intro through conclusao, in reading order.
 TAUGHT = DOCNAMES[: DOCNAMES.index("chapters/conclusao") + 1]
 PLANS = {"3h": 180, "90min": 90}
-COLUMNS = ["bloco", "capitulo", "minutos", "ao_vivo", "em_aula", "para_casa", "aquecimento", "saida"]
-EXERCISE = re.compile(
-    r"^(?:`{3,}|:{3,})\{exercise(?:-start)?\}[^\n]*\n(?:[ \t]*:[\w-]+:[^\n]*\n)*?[ \t]*:label:[ \t]*(\S+)", re.M
-)
+QUIZ_CHAPTERS = {f"chapters/{name}" for name in load_quizzes()}
+EXERCISES = book_exercises()
 
 
 def source(docname: str) -> str:
     return (ROOT / f"{docname}.md").read_text(encoding="utf-8")
-
-
-def exercise_labels(docname: str) -> list[str]:
-    """The ``:label:`` of every ``{exercise}``/``{exercise-start}`` block of a chapter, in order."""
-    return EXERCISE.findall(source(docname))
 
 
 def open_prompts(docname: str) -> list[str]:
@@ -63,63 +55,52 @@ def words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.lower())
 
 
-def load_plan(name: str) -> list[dict]:
-    with (DATA / f"plano-{name}.csv").open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        assert reader.fieldnames == COLUMNS, f"plano-{name}.csv: header {reader.fieldnames}, expected {COLUMNS}"
-        return list(reader)
-
-
-def split_labels(cell: str) -> list[str]:
-    return [label.strip() for label in cell.split(";") if label.strip()]
+def load(name: str):
+    return load_plan(plan_path(name), quiz_chapters=QUIZ_CHAPTERS)
 
 
 # --- the plans, as data ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", PLANS)
-def test_plan_rows_are_valid(name):
-    problems = []
-    for number, row in enumerate(load_plan(name), start=2):  # line 1 is the header
-        where = f"plano-{name}.csv, line {number}"
-        if not row["bloco"].strip():
-            problems.append(f"{where}: bloco is empty")
-        if not re.fullmatch(r"[1-9]\d*", row["minutos"]):
-            problems.append(f"{where}: minutos {row['minutos']!r} is not a positive whole number")
-        for column in ("capitulo", "aquecimento", "saida"):
-            if row[column] and row[column] not in DOCNAMES:
-                problems.append(f"{where}: {column} {row[column]!r} is not a docname of _toc.yml")
-        for column in ("aquecimento", "saida"):  # the quizzes: intro through conclusao, not calculadora
-            if row[column] and (row[column] not in TAUGHT or row[column] == "chapters/calculadora"):
-                problems.append(f"{where}: {column} {row[column]!r} has no Teste rápido")
-        for column in ("em_aula", "para_casa"):
-            labels = split_labels(row[column])
-            if labels and not row["capitulo"]:
-                problems.append(f"{where}: {column} names exercises but the block has no chapter")
-                continue
-            known = exercise_labels(row["capitulo"]) if row["capitulo"] else []
-            problems += [
-                f"{where}: {column} names {label!r}, which is not an exercise of {row['capitulo']}"
-                for label in labels
-                if label not in known
-            ]
-    assert not problems, "\n".join(problems)
+def test_plan_loads_with_every_row_valid(name):
+    """load_plan checks every row (minutes, pages, quizzes, exercises of the row's chapter, none planned twice)."""
+    plan = load(name)
+    assert all(block.minutos > 0 for block in plan)
+    labels = [label for block in plan for label in (*block.em_aula, *block.para_casa)]
+    assert all(EXERCISES[label].docname in TAUGHT for label in labels)
+
+
+BAD_ROWS = [
+    ({"minutos": "0"}, "column 'minutos': '0' is not a whole number from 1 to"),
+    ({"minutos": "10.5"}, "column 'minutos': '10.5' is not a whole number"),
+    ({"bloco": ""}, "column 'bloco': empty"),
+    ({"capitulo": "chapters/nada"}, "column 'capitulo': 'chapters/nada' is not a page of _toc.yml"),
+    ({"saida": "chapters/calculadora"}, "column 'saida': 'chapters/calculadora' has no 'Teste rápido'"),
+    ({"em_aula": "preco-chatbot"}, "column 'em_aula': 'preco-chatbot' is not an exercise of chapters/qualidade"),
+    ({"em_aula": "qualidade-por-ponto", "para_casa": "qualidade-por-ponto"}, "already planned in row 2"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD_ROWS)
+def test_a_bad_plan_row_is_named(tmp_path, change, message):
+    row = dict.fromkeys(PLAN_COLUMNS, "")
+    row.update({"bloco": "Qualidade", "capitulo": "chapters/qualidade", "minutos": "15"}, **change)
+    path = tmp_path / "plano-x.csv"
+    path.write_text(",".join(PLAN_COLUMNS) + "\n" + ",".join(row[c] for c in PLAN_COLUMNS) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_plan(path, quiz_chapters=QUIZ_CHAPTERS)
+    assert f"{path}: row 2, " in str(caught.value) and message in str(caught.value)
 
 
 @pytest.mark.parametrize("name, total", PLANS.items())
 def test_plan_adds_up(name, total):
-    assert sum(int(row["minutos"]) for row in load_plan(name)) == total
+    assert total_minutes(load(name)) == total
 
 
 def test_three_hour_plan_teaches_every_chapter():
-    planned = {row["capitulo"] for row in load_plan("3h")}
+    planned = {block.capitulo for block in load("3h")}
     assert set(TAUGHT) <= planned, f"chapters missing from the 3h plan: {sorted(set(TAUGHT) - planned)}"
-
-
-@pytest.mark.parametrize("name", PLANS)
-def test_an_exercise_is_planned_once(name):
-    labels = [label for row in load_plan(name) for c in ("em_aula", "para_casa") for label in split_labels(row[c])]
-    assert len(labels) == len(set(labels)), f"plano-{name}.csv names an exercise twice: {labels}"
 
 
 def test_guide_sits_between_conclusion_and_glossary():
@@ -165,10 +146,10 @@ def test_page_shows_both_plans_with_their_totals(guide):
     for rows, (name, total) in zip(tables, PLANS.items(), strict=True):
         header = rows[0]
         assert header[:2] == ["bloco", "minutos"], header
-        plan = load_plan(name)
+        plan = load(name)
         body = rows[1:]
-        assert [r[0] for r in body[:-1]] == [row["bloco"] for row in plan], f"plano-{name}: blocks differ"
-        assert [r[1] for r in body[:-1]] == [row["minutos"] for row in plan], f"plano-{name}: minutes differ"
+        assert [r[0] for r in body[:-1]] == [block.bloco for block in plan], f"plano-{name}: blocks differ"
+        assert [r[1] for r in body[:-1]] == [str(block.minutos) for block in plan], f"plano-{name}: minutes differ"
         assert body[-1][:2] == ["Total", str(total)], f"plano-{name}: total row {body[-1]}"
 
 
@@ -183,10 +164,10 @@ def test_page_names_exercises_as_the_chapters_title_them(guide, site_dir):
     tables = plan_tables(guide)
     for rows, name in zip(tables, PLANS, strict=True):
         column = {header: i for i, header in enumerate(rows[0])}
-        for shown, row in zip(rows[1:], load_plan(name), strict=False):
-            for source_column, header in (("em_aula", "em aula"), ("para_casa", "para casa")):
-                expected = [numbers[label] for label in split_labels(row[source_column])]
-                assert re.findall(r"\d+", shown[column[header]]) == expected, (name, row["bloco"], header)
+        for shown, block in zip(rows[1:], load(name), strict=False):
+            for labels, header in ((block.em_aula, "em aula"), (block.para_casa, "para casa")):
+                expected = [numbers[label] for label in labels]
+                assert re.findall(r"\d+", shown[column[header]]) == expected, (name, block.bloco, header)
 
 
 @pytest.mark.parametrize("docname", [d for d in DOCNAMES if d != GUIDE and open_prompts(d)])

@@ -10,30 +10,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
 from chromium import settle_page
 
+from calculators.workshop import toc_docnames  # noqa: F401 - the tests import it from here
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def toc_docnames(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
-    """The docnames in ``_toc.yml``, in reading order (root first)."""
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                names.append(str(Path(entry["file"]).with_suffix("")))
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-            for part in entry.get("parts", []) if isinstance(entry.get("parts"), list) else []:
-                walk(part.get("chapters"))
-
-    walk(toc.get("chapters"))
-    for part in toc.get("parts", []) or []:
-        walk(part.get("chapters"))
-    return names
 
 
 # Every page a reader can reach: the book's pages in reading order (``index.html`` only redirects to the first
