@@ -47,3 +47,16 @@ def tiktoken_offline_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def article_text() -> str:
     return ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A temporary copy of data/snapshots, used instead of the repository's; ``bench --save`` writes its
+    measurements beside it, never into the repository. Returns the temporary data/ folder. (Some modules define
+    their own, narrower ``data_copy``.)"""
+    from calculators import data
+
+    snaps = tmp_path / "data" / "snapshots"
+    shutil.copytree(ROOT / "data" / "snapshots", snaps)
+    monkeypatch.setattr(data, "SNAPSHOT_DIR", snaps)
+    return tmp_path / "data"

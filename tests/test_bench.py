@@ -1,7 +1,6 @@
 """bench: real streaming HTTP on 127.0.0.1 against a server with a known delay and token rate."""
 
 import json
-import shutil
 import time
 from pathlib import Path
 
@@ -18,15 +17,6 @@ from calculators.tokens import count_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 FAKE_KEY = "sk-test-0123456789abcdef-DO-NOT-LEAK"
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    """A temporary copy of data/snapshots; measurements go beside it, never into the repository."""
-    snaps = tmp_path / "data" / "snapshots"
-    shutil.copytree(ROOT / "data" / "snapshots", snaps)
-    monkeypatch.setattr(data, "SNAPSHOT_DIR", snaps)
-    return tmp_path / "data"
 
 
 def test_percentile_examples():

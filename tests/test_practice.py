@@ -113,15 +113,6 @@ def child(tmp_path):
 
 
 @pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    """A temporary data/ for ``bench --save`` run in this process (as tests/test_bench.py does)."""
-    snaps = tmp_path / "data" / "snapshots"
-    shutil.copytree(ROOT / "data" / "snapshots", snaps)
-    monkeypatch.setattr(data, "SNAPSHOT_DIR", snaps)
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def data_dir(tmp_path):
     """A temporary data/ (a copy of the snapshots): ``bench --save`` in a child writes its measurements there."""
     snaps = tmp_path / "data" / "snapshots"
