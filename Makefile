@@ -44,7 +44,7 @@ chromium:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "The browser tests need Chromium at $(CHROMIUM): apt-get install chromium (as root)"; exit 1; fi; \
+	  else echo "The browser tests and the PDFs need Chromium at $(CHROMIUM): apt-get install chromium (as root)"; exit 1; fi; \
 	  test -x "$(CHROMIUM)" || { echo "chromium was installed but $(CHROMIUM) is still missing"; exit 1; }; \
 	fi
 
