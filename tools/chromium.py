@@ -11,6 +11,7 @@ import http.server
 import os
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 CHROMIUM = Path(os.environ.get("LLMS101_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -87,3 +88,19 @@ def serve_folder(folder: Path, host: str = "127.0.0.1"):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def block_outside(context, host: str = "127.0.0.1") -> list[str]:
+    """Abort every request of a Playwright browser ``context`` to a host other than ``host``; returns the list the
+    blocked URLs are appended to."""
+    blocked: list[str] = []
+
+    def route(route):
+        if urlsplit(route.request.url).hostname == host:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    return blocked

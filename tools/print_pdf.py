@@ -21,11 +21,18 @@ import json
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chromium import CHARTS_DRAWN_JS, CHROMIUM, CHROMIUM_ARGS, harmless_error, serve_folder, settle_page  # noqa: E402
+from chromium import (
+    CHARTS_DRAWN_JS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    block_outside,
+    harmless_error,
+    serve_folder,
+    settle_page,
+)  # noqa: E402
 from editions import BUILD, EDITIONS, print_dir  # noqa: E402
 
 PDF_DIR = BUILD / "pdf"
@@ -101,20 +108,6 @@ OPEN_SOLUTIONS_JS = """
 """
 
 
-def _block_outside(page) -> list[str]:
-    blocked: list[str] = []
-
-    def route(route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort("blockedbyclient")
-
-    page.context.route("**/*", route)
-    return blocked
-
-
 def anchor_pages(pdf_bytes: bytes, anchors: list[str]) -> list[int | None]:
     """The page (1-based) each anchor (an element id the document links to) lands on, or None.
 
@@ -154,7 +147,7 @@ def print_edition(edition: str, out: Path | None = None, *, timeout_ms: int = 60
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda e: None if harmless_error(str(e)) else errors.append(str(e)))
-            blocked = _block_outside(page)
+            blocked = block_outside(context)
             page.goto(f"{base}index.html", wait_until="load")
             try:
                 charts = page.wait_for_function(CHARTS_DRAWN_JS, timeout=timeout_ms).json_value()[0]
@@ -191,17 +184,17 @@ def print_edition(edition: str, out: Path | None = None, *, timeout_ms: int = 60
                    })""",
                 pages,
             )
+            if blocked:
+                raise SystemExit(f"print_pdf: the {edition} edition tried to reach outside the site: {blocked[:3]}")
+            if errors:
+                raise SystemExit(f"print_pdf: the {edition} edition had script errors: {errors[:3]}")
+            missing = [name for (name, _), n in zip(chapters, pages, strict=True) if n is None]
+            if missing:
+                raise SystemExit(f"print_pdf: no page found for {missing} in the table of contents")
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(page.pdf(**options))
         finally:
             browser.close()
-    if blocked:
-        raise SystemExit(f"print_pdf: the {edition} edition tried to reach outside the site: {blocked[:3]}")
-    if errors:
-        raise SystemExit(f"print_pdf: the {edition} edition had script errors: {errors[:3]}")
-    missing = [name for (name, _), n in zip(chapters, pages, strict=True) if n is None]
-    if missing:
-        raise SystemExit(f"print_pdf: no page found for {missing} in the table of contents")
     manifest = {
         "edition": edition,
         "chapters": [{"title": name, "page": n} for (name, _), n in zip(chapters, pages, strict=True)],

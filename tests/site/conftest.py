@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = ROOT / "_build" / "screenshots"
 sys.path.insert(0, str(ROOT / "tools"))
 
-from chromium import CHARTS_DRAWN_JS, CHROMIUM, CHROMIUM_ARGS, harmless_error, serve_folder  # noqa: E402 - tools/ is not a package
+from chromium import CHARTS_DRAWN_JS, CHROMIUM, CHROMIUM_ARGS, block_outside, harmless_error, serve_folder  # noqa: E402 - tools/ is not a package
 
 ALLOWED_HOST = "127.0.0.1"
 
@@ -93,15 +93,7 @@ def open_offline_page(browser, *, width: int = 1280, height: int = 900):
     """A new context and page in ``browser`` that can reach nothing but 127.0.0.1 (see :class:`OfflinePage`)."""
     context = browser.new_context(viewport={"width": width, "height": height}, locale="pt-BR", service_workers="block")
     page = context.new_page()
-    result = OfflinePage(page=page)
-
-    def route(route):
-        url = route.request.url
-        if urlsplit(url).hostname == ALLOWED_HOST:
-            route.continue_()
-        else:
-            result.external_requests.append(url)
-            route.abort("blockedbyclient")
+    result = OfflinePage(page=page, external_requests=block_outside(context, ALLOWED_HOST))
 
     def on_failed(request):
         if urlsplit(request.url).hostname == ALLOWED_HOST:
@@ -120,7 +112,6 @@ def open_offline_page(browser, *, width: int = 1280, height: int = 900):
         if not harmless_error(text):
             result.console_errors.append(f"uncaught: {text}")
 
-    context.route("**/*", route)
     page.on("requestfailed", on_failed)
     page.on("response", on_response)
     page.on("console", on_console)
