@@ -15,9 +15,10 @@ import sys
 from collections.abc import Callable
 
 from .apikeys import key_in_url
-from .data import MAX_TOKENS, DataError, list_snapshots, load_snapshot
+from .data import EFFORTS, MAX_TOKENS, DataError, list_snapshots, load_snapshot
 from .latency import latency_table
 from .pricing import check_time_utc, cost_table
+from .reasoning import effort_rows
 from .tokens import TOKENIZERS, count_tokens, encode, list_tokenizers
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -218,8 +219,18 @@ def _time_utc(text: str) -> str:
     return text
 
 
+def _effort_note(rows: list[dict]) -> str:
+    """The line under a table whose costs leave thinking out somewhere."""
+    if all(r["cost_includes_reasoning"] for r in rows):
+        return ""
+    return (
+        "reasoning_tokens 'missing': no measurement of that model's thinking; its cost covers input and answer "
+        "only (a reasoning model bills its thinking as output tokens)"
+    )
+
+
 def cmd_cost(args) -> int:
-    df = load_snapshot(args.snapshot)
+    df = effort_rows(load_snapshot(args.snapshot), args.effort)
     options = {
         "output_tokens": args.output_tokens,
         "cached_input_tokens": args.cached_input_tokens,
@@ -237,11 +248,14 @@ def cmd_cost(args) -> int:
         {
             "model": r.model,
             "provider": r.provider,
+            "effort": r.effort,
             "input_tokens": int(r.input_tokens),
             "output_tokens": int(r.output_tokens),
+            "reasoning_tokens": _number(r.reasoning_tokens),
             "tier_above_input_tokens": int(r.tier_above_input_tokens),
             "price_condition": r.price_condition,
             "cost_usd": _number(r.cost_usd),
+            "cost_includes_reasoning": bool(r.cost_includes_reasoning),
         }
         for r in table.itertuples()
     ]
@@ -250,6 +264,10 @@ def cmd_cost(args) -> int:
     else:
         print(f"snapshot {df.attrs['snapshot']} (as of {df.attrs['as_of']}); 'missing' = no figure in the data")
         columns = ["model", "provider", "input_tokens", "output_tokens"]
+        if any(r["effort"] for r in rows):
+            columns[2:2] = ["effort"]
+        if any(r["reasoning_tokens"] for r in rows):
+            columns.append("reasoning_tokens")
         shown = [dict(r) for r in rows]
         if any(r["tier_above_input_tokens"] for r in rows):
             columns.append("tier")
@@ -260,19 +278,24 @@ def cmd_cost(args) -> int:
             for r in shown:
                 r["condition"] = r["price_condition"] or "ordinary"
         _print_table(shown, [*columns, "cost_usd"])
+        if _effort_note(rows):
+            print(_effort_note(rows))
     return 0
 
 
 def cmd_latency(args) -> int:
-    df = load_snapshot(args.snapshot)
+    df = effort_rows(load_snapshot(args.snapshot), args.effort)
     table = latency_table(df, output_tokens=args.output_tokens)
     rows = [
         {
             "model": r.model,
             "provider": r.provider,
+            "effort": r.effort,
             "ttft_s": _number(r.ttft_s),
             "output_tokens_per_s": _number(r.speed_tokens_per_s),
             "e2e_s": _number(r.e2e_s),
+            "basis": _basis(r.speed_basis, r.ttft_basis),
+            "as_of": _latency_as_of(r),
         }
         for r in table.itertuples()
     ]
@@ -280,8 +303,34 @@ def cmd_latency(args) -> int:
         print(json_text(rows))
     else:
         print(f"snapshot {df.attrs['snapshot']} (as of {df.attrs['as_of']}); 'missing' = no figure in the data")
-        _print_table(rows, ["model", "provider", "ttft_s", "output_tokens_per_s", "e2e_s"])
+        columns = ["model", "provider", "ttft_s", "output_tokens_per_s", "e2e_s"]
+        if any(r["effort"] for r in rows):
+            columns[2:2] = ["effort"]
+        _print_table(rows, columns)
+        print(
+            "ttft_s: time to the first token of the answer (a reasoning model's thinking comes before it); "
+            "'model median' basis: the model's median across providers (Artificial Analysis), not this provider's"
+        )
     return 0
+
+
+def _basis(speed_basis: str, ttft_basis: str) -> str:
+    """Where a row's times come from: "provider", "model median", or "missing" when either is missing."""
+    return (
+        "missing" if "missing" in (speed_basis, ttft_basis) else ttft_basis if ttft_basis == speed_basis else ("mixed")
+    )
+
+
+def _latency_as_of(r) -> str | None:
+    """The as-of date of the figures behind a row's time (the older of speed and time to first answer token)."""
+    dates = []
+    for basis, provider, model in (
+        (r.speed_basis, "output_tokens_per_s_as_of", "model_output_tokens_per_s_as_of"),
+        (r.ttft_basis, "ttft_s_as_of", "model_ttfat_s_as_of"),
+    ):
+        if basis != "missing":
+            dates.append(getattr(r, provider if basis == "provider" else model))
+    return min(dates) if len(dates) == 2 and all(dates) else None
 
 
 def cmd_snapshots(args) -> int:
@@ -306,6 +355,15 @@ def cmd_tokenizers(args) -> int:
 EXTRA_COMMANDS: list[Callable] = []
 
 
+def _effort_arg(p) -> None:
+    p.add_argument(
+        "--effort",
+        choices=EFFORTS,
+        help="reasoning effort of the request (default: every effort the data has, one row each); "
+        "a model measured at one effort only keeps its row",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m calculators", description="Token, cost and latency calculators (LLMs 101).")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -328,12 +386,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cached-input-tokens", type=_token_count, default=0)
     p.add_argument("--at", type=_time_utc, metavar="HH:MM", help="time of the request, UTC: applies time-of-day prices")
     p.add_argument("--batch", action="store_true", help="the batch API's price (missing where the data has none)")
+    _effort_arg(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_cost)
 
     p = sub.add_parser("latency", help="end-to-end response time on every model and provider")
     p.add_argument("--snapshot", required=True)
     p.add_argument("--output-tokens", type=_token_count, required=True)
+    _effort_arg(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_latency)
 

@@ -53,6 +53,19 @@ MAX_TOKENS_PER_S = 100_000
 MAX_TTFT_S = 3_600
 MAX_CONTEXT_TOKENS = 10**8
 MAX_ELO = 4_000
+MAX_REASONING_RATIO = 1_000  # thinking tokens per answer token: the highest measured is about 21
+
+# Reasoning effort: a request's setting for how long a reasoning model thinks before it answers ("none": no
+# thinking). A figure that depends on it (speed, time to first answer token, index, thinking per answer token)
+# names its effort in figures.csv's optional ``effort`` column.
+EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
+EFFORT_METRICS = (
+    "model_output_tokens_per_s",
+    "model_ttft_s",
+    "model_ttfat_s",
+    "intelligence_index",
+    "reasoning_tokens_per_answer_token",
+)
 
 METRICS: dict[str, Metric] = {
     m.name: m
@@ -111,6 +124,42 @@ METRICS: dict[str, Metric] = {
             "Artificial Analysis' model-level median output speed (across providers)",
         ),
         Metric(
+            "model_ttft_s",
+            "s",
+            "float",
+            "model",
+            0,
+            MAX_TTFT_S,
+            "Artificial Analysis' model-level median time to the first token (visible thinking included)",
+        ),
+        Metric(
+            "model_ttfat_s",
+            "s",
+            "float",
+            "model",
+            0,
+            MAX_TTFT_S,
+            "Artificial Analysis' model-level median time to the first answer token (thinking done)",
+        ),
+        Metric(
+            "intelligence_index",
+            "index 0-100",
+            "float",
+            "model",
+            0,
+            100,
+            "Artificial Analysis Intelligence Index (2026; not the 2024 quality index)",
+        ),
+        Metric(
+            "reasoning_tokens_per_answer_token",
+            "tokens per answer token",
+            "float",
+            "model",
+            0,
+            MAX_REASONING_RATIO,
+            "reasoning (thinking) tokens written per answer token, in Artificial Analysis' index run",
+        ),
+        Metric(
             "aa_blended_usd_per_mtok",
             "USD per 1M tokens",
             "float",
@@ -137,7 +186,9 @@ CONFIDENCE = {
 FIGURE_COLUMNS = ["model", "provider", "metric", "value", "as_of", "confidence", "source", "note"]
 # Optional in figures.csv (a file without them has only ordinary base prices); measurements never have them.
 PRICE_RULE_COLUMNS = ["above_input_tokens", "condition"]
-SNAPSHOT_FIGURE_COLUMNS = [*FIGURE_COLUMNS, *PRICE_RULE_COLUMNS]
+# Optional too: the reasoning effort a model-level figure was measured at (empty: the model's only variant).
+EFFORT_COLUMN = "effort"
+SNAPSHOT_FIGURE_COLUMNS = [*FIGURE_COLUMNS, *PRICE_RULE_COLUMNS, EFFORT_COLUMN]
 PRICE_METRICS = ("input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok")
 # "batch" (the provider's batch API) or a daily window in UTC; a window may cross midnight (utc 16:30-00:30).
 CONDITION_PATTERN = re.compile(r"batch|utc ([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)")
@@ -307,6 +358,9 @@ def read_meta(path: Path) -> dict:
     if meta["id"] != path.name:
         raise _fail(meta_path, None, "id", f"{_short(meta['id'])!r} does not match the folder name {path.name!r}")
     _parse_date(meta["as_of"], meta_path, 1, "as_of")
+    no_reasoning = meta.get("no_reasoning_models")
+    if no_reasoning is not None and (not isinstance(no_reasoning, str) or not no_reasoning.strip()):
+        raise _fail(meta_path, None, "no_reasoning_models", "must be the text of its source")
     until = meta.get("figures_as_of_until")
     if until is not None:
         if not isinstance(until, str):
@@ -400,18 +454,30 @@ def _load_figures(path: Path, models: set[str], *, as_of_limit: str | None = Non
                 raise _fail(file, line, "confidence", "a 'missing' figure must have an empty value")
             value = _parse_value(metric, row["value"], file, line)
         above, condition = _price_rule(row, metric, file, line)
-        key = (row["model"], row["provider"], row["metric"], above, condition)
+        effort = _effort(row, metric, file, line)
+        key = (row["model"], row["provider"], row["metric"], above, condition, effort)
         if key in seen:
             what = key[:3] + ((f"above {above} input tokens",) if above else ()) + ((condition,) if condition else ())
+            what += (f"effort {effort}",) if effort else ()
             raise _fail(file, line, "metric", f"duplicate figure {what} (first on row {seen[key]})")
         seen[key] = line
-        rows.append({**row, "value": value, "row": line, "above_input_tokens": above, "condition": condition})
-    for (model, provider, metric_name, above, condition), line in seen.items():
-        if above and (model, provider, metric_name, 0, condition) not in seen:
+        rows.append(
+            {**row, "value": value, "row": line, "above_input_tokens": above, "condition": condition, "effort": effort}
+        )
+    for (model, provider, metric_name, above, condition, effort), line in seen.items():
+        if above and (model, provider, metric_name, 0, condition, "") not in seen:
             where = f"the {condition} price" if condition else "the base price"
             raise _fail(file, line, "above_input_tokens", f"a tier without {where} of {metric_name} for {model}")
-        if condition and (model, provider, metric_name, 0, "") not in seen:
+        if condition and (model, provider, metric_name, 0, "", "") not in seen:
             raise _fail(file, line, "condition", f"a {condition} price without the ordinary price of {metric_name}")
+        if effort and (model, provider, metric_name, 0, "", "") in seen:
+            raise _fail(
+                file,
+                line,
+                "effort",
+                f"{metric_name} of {model} for effort {effort} beside one for no effort "
+                f"(row {seen[(model, provider, metric_name, 0, '', '')]}): a model has variants or none",
+            )
     return pd.DataFrame(rows, columns=[*SNAPSHOT_FIGURE_COLUMNS, "row"])
 
 
@@ -436,6 +502,30 @@ def _price_rule(row: dict[str, str], metric: Metric, file: Path, line: int) -> t
     return above, condition
 
 
+def _effort(row: dict[str, str], metric: Metric, file: Path, line: int) -> str:
+    """The reasoning effort of a figure ("" for none given): one of ``EFFORTS``, only on ``EFFORT_METRICS``."""
+    effort = row.get(EFFORT_COLUMN) or ""
+    if not effort:
+        return ""
+    if metric.name not in EFFORT_METRICS:
+        raise _fail(file, line, EFFORT_COLUMN, f"{metric.name} does not depend on a reasoning effort")
+    if effort not in EFFORTS:
+        raise _fail(file, line, EFFORT_COLUMN, f"{_short(effort)!r} is not one of {', '.join(EFFORTS)}")
+    return effort
+
+
+@dataclass(frozen=True)
+class EffortFigure:
+    """A model-level figure measured at one reasoning effort (``figures.csv``'s ``effort`` column)."""
+
+    effort: str
+    metric: str
+    value: float
+    source: str
+    as_of: str
+    confidence: str
+
+
 def load_snapshot(snapshot: str = "2024-05") -> pd.DataFrame:
     """One validated row per (model, provider), every figure beside its source, as-of date and confidence.
 
@@ -458,10 +548,16 @@ def load_snapshot(snapshot: str = "2024-05") -> pd.DataFrame:
     df = pairs.merge(models, on="model", how="left")
     df["tokenizer_exact"] = df["tokenizer"].map(lambda t: TOKENIZERS[t].exact)
 
-    ordinary = (figures["above_input_tokens"] == 0) & (figures["condition"] == "")
+    ordinary = (figures["above_input_tokens"] == 0) & (figures["condition"] == "") & (figures["effort"] == "")
     index = {(r.model, r.provider, r.metric): r for r in figures[ordinary].itertuples(index=False)}
+    by_effort: dict[str, list[EffortFigure]] = {}
+    for r in figures[figures["effort"] != ""].itertuples(index=False):
+        value = math.nan if r.value is None else float(r.value)
+        by_effort.setdefault(r.model, []).append(
+            EffortFigure(r.effort, r.metric, value, r.source, r.as_of, r.confidence)
+        )
     variants: dict[tuple[str, str], list[PriceVariant]] = {}
-    for r in figures[~ordinary].itertuples(index=False):
+    for r in figures[~ordinary & (figures["effort"] == "")].itertuples(index=False):
         variants.setdefault((r.model, r.provider), []).append(
             PriceVariant(r.condition, r.metric, int(r.above_input_tokens), float(r.value))
         )
@@ -482,6 +578,16 @@ def load_snapshot(snapshot: str = "2024-05") -> pd.DataFrame:
     df["price_variants"] = [
         tuple(sorted(variants.get((m, p), ()))) for m, p in zip(df["model"], df["provider"], strict=True)
     ]
+    # The model-level figures measured at each reasoning effort (``calculators.reasoning.effort_rows`` spreads them)
+    df["effort_figures"] = [tuple(by_effort.get(m, ())) for m in df["model"]]
+    no_reasoning = meta.get("no_reasoning_models")
+    if no_reasoning:  # a snapshot from before reasoning models: no model thinks before it answers
+        metric = "reasoning_tokens_per_answer_token"
+        known = df[metric].notna()
+        df[metric] = df[metric].where(known, 0.0)
+        df[f"{metric}_source"] = df[f"{metric}_source"].where(known, no_reasoning)
+        df[f"{metric}_as_of"] = df[f"{metric}_as_of"].where(known, meta["as_of"])
+        df[f"{metric}_confidence"] = df[f"{metric}_confidence"].where(known, "primary")
     bad = df["cached_input_usd_per_mtok"] > df["input_usd_per_mtok"]
     if bad.any():
         r = df[bad].iloc[0]

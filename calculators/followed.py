@@ -6,7 +6,11 @@ The list is data, ``data/followed_models.csv``, one row per (model, source id):
     Llama 3.3 70B,Meta,llama3,genai-prices,groq,llama-3.3-70b-versatile
 
 ``source`` is ``genai-prices`` (``provider_id`` is then its provider id, e.g. ``groq``), ``openrouter`` or
-``artificialanalysis`` (``provider_id`` empty). ``load_followed_models`` validates the file the way
+``artificialanalysis`` (``provider_id`` empty). An optional last column, ``effort``, names the reasoning effort
+of an Artificial Analysis variant: AA lists a model once per effort ("gpt-oss-120B (low)", slug
+``gpt-oss-120b-low``), and the course maps each slug to its model and effort explicitly, never by a name's prefix.
+
+``load_followed_models`` validates the file the way
 ``calculators.data`` validates a snapshot and returns one ``CatalogModel`` per model, in the order of each
 model's first row, with its ids in row order. ``calculators.refresh`` keeps only these models.
 """
@@ -17,12 +21,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from .data import _fail, _read_csv
+from .data import EFFORTS, _fail, _read_csv
 from .paths import DATA_DIR
 from .tokens import TOKENIZERS
 
 SOURCES = ("genai-prices", "openrouter", "artificialanalysis")
 FOLLOWED_COLUMNS = ["model", "creator", "tokenizer", "source", "provider_id", "source_id"]
+EFFORT_COLUMN = "effort"  # optional: an Artificial Analysis variant's reasoning effort
 FOLLOWED_MODELS_CSV = DATA_DIR / "followed_models.csv"
 
 
@@ -31,7 +36,8 @@ class CatalogModel:
     """One model of the current snapshot and its identifiers in each source.
 
     ``genai`` maps a genai-prices provider id to that provider's model id; ``openrouter`` is OpenRouter's id;
-    ``aa`` are Artificial Analysis slugs (its ``name`` is also matched, ignoring case and punctuation).
+    ``aa`` are Artificial Analysis slugs and ``aa_efforts`` the reasoning effort of each ("" for a model AA lists
+    once, with no effort).
     """
 
     name: str
@@ -40,6 +46,12 @@ class CatalogModel:
     genai: tuple[tuple[str, str], ...] = ()
     openrouter: str | None = None
     aa: tuple[str, ...] = ()
+    aa_efforts: tuple[str, ...] = ()
+
+    def aa_variants(self) -> tuple[tuple[str, str], ...]:
+        """``(slug, effort)`` of each Artificial Analysis variant ("" effort where none is named)."""
+        efforts = self.aa_efforts or ("",) * len(self.aa)
+        return tuple(zip(self.aa, efforts, strict=True))
 
 
 def load_followed_models(
@@ -81,6 +93,11 @@ def load_followed_models(
                 )
         elif provider_id:
             raise _fail(path, line, "provider_id", f"{provider_id!r} given for {source} (only genai-prices has one)")
+        effort = row.get(EFFORT_COLUMN) or ""
+        if effort and source != "artificialanalysis":
+            raise _fail(path, line, EFFORT_COLUMN, f"an effort given for {source} (only Artificial Analysis has them)")
+        if effort and effort not in EFFORTS:
+            raise _fail(path, line, EFFORT_COLUMN, f"{effort!r} is not one of {', '.join(EFFORTS)}")
         key = (row["model"], source, provider_id, row["source_id"])
         if key in seen:
             raise _fail(path, line, "source_id", f"duplicate {key} (first on row {seen[key]})")
@@ -94,6 +111,7 @@ def load_followed_models(
                 "genai": [],
                 "openrouter": None,
                 "aa": [],
+                "aa_efforts": [],
             }
         for col in ("creator", "tokenizer"):
             if row[col] != model[col]:
@@ -107,10 +125,27 @@ def load_followed_models(
                 raise _fail(path, line, "source_id", f"a second OpenRouter id for {row['model']!r} (one id a model)")
             model["openrouter"] = row["source_id"]
         else:
+            if effort in model["aa_efforts"] or (model["aa"] and "" in (effort, *model["aa_efforts"])):
+                raise _fail(
+                    path,
+                    line,
+                    EFFORT_COLUMN,
+                    f"{row['model']!r}: each Artificial Analysis variant needs its own effort "
+                    "(or the model has one variant, without one)",
+                )
             model["aa"].append(row["source_id"])
+            model["aa_efforts"].append(effort)
     if not models:
         raise _fail(path, None, None, "no rows: the course would follow no model")
     return tuple(
-        CatalogModel(name, m["creator"], m["tokenizer"], tuple(m["genai"]), m["openrouter"], tuple(m["aa"]))
+        CatalogModel(
+            name,
+            m["creator"],
+            m["tokenizer"],
+            tuple(m["genai"]),
+            m["openrouter"],
+            tuple(m["aa"]),
+            tuple(m["aa_efforts"]),
+        )
         for name, m in models.items()
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .reasoning import reasoning_tokens
 from .tokens import count_tokens
 
 MTOK = 1_000_000
@@ -222,9 +223,15 @@ def cost_table(
     at_utc: str | None = None,
     batch: bool = False,
 ) -> pd.DataFrame:
-    """``df`` plus ``input_tokens``, ``output_tokens``, ``cached_input_tokens``, the prices the request pays
-    (``applied_*_usd_per_mtok``, with ``tier_above_input_tokens`` and ``price_condition``),
-    ``blended_usd_per_mtok`` and ``cost_usd``.
+    """``df`` plus ``input_tokens``, ``output_tokens``, ``cached_input_tokens``, ``reasoning_tokens``, the prices
+    the request pays (``applied_*_usd_per_mtok``, with ``tier_above_input_tokens`` and ``price_condition``),
+    ``blended_usd_per_mtok``, ``cost_usd`` and ``cost_includes_reasoning``.
+
+    ``output_tokens`` are the answer's tokens. A reasoning model also writes hidden reasoning tokens, billed as
+    output: ``reasoning_tokens`` is the answer tokens times the row's measured ratio
+    (``reasoning_tokens_per_answer_token`` at its ``effort``, see ``reasoning.effort_rows``; 0 at effort "none"),
+    and the cost includes them. Where nothing was measured, ``reasoning_tokens`` is NaN, the cost covers input and
+    answer only and ``cost_includes_reasoning`` is False: never a silent 0.
 
     Give either ``input_tokens`` (the same count on every row) or ``text`` (counted with each row's own
     tokenizer; ``input_tokens_exact`` says whether that count is exact or an estimate). A long prompt pays its
@@ -254,11 +261,26 @@ def cost_table(
         raise ValueError(f"cached_input_tokens ({cached_input_tokens}) cannot exceed the input tokens of a row")
     out["output_tokens"] = int(output_tokens)
     out["cached_input_tokens"] = int(cached_input_tokens)
+    ratios = out["reasoning_tokens_per_answer_token"] if "reasoning_tokens_per_answer_token" in out else None
+    efforts = out["effort"] if "effort" in out else None
+    thinking = [
+        reasoning_tokens(
+            answer_tokens=int(output_tokens),
+            reasoning_tokens_per_answer_token=None if ratios is None else float(ratios.iloc[i]),
+            effort=None if efforts is None else efforts.iloc[i],
+        )
+        for i in range(len(out))
+    ]
+    out["reasoning_tokens"] = pd.Series(
+        [math.nan if t is None else t for t in thinking], index=out.index, dtype="float64"
+    )
+    out["cost_includes_reasoning"] = out["reasoning_tokens"].notna()
     _applied_prices(out, at_utc=at_utc, batch=batch)
     fresh = out["input_tokens"] - cached_input_tokens
     cached_cost = out["applied_cached_input_usd_per_mtok"] * cached_input_tokens if cached_input_tokens else 0.0
+    billed_output = output_tokens + out["reasoning_tokens"].fillna(0.0)
     out["cost_usd"] = (
-        fresh * out["applied_input_usd_per_mtok"] + cached_cost + output_tokens * out["applied_output_usd_per_mtok"]
+        fresh * out["applied_input_usd_per_mtok"] + cached_cost + billed_output * out["applied_output_usd_per_mtok"]
     ) / MTOK
     out["blended_usd_per_mtok"] = blended_usd_per_mtok(
         input_usd_per_mtok=out["input_usd_per_mtok"], output_usd_per_mtok=out["output_usd_per_mtok"]

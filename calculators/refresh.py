@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import hashlib
 import io
 import json
 import math
@@ -140,17 +141,18 @@ class Figure:
     note: str = ""
     above_input_tokens: str = ""  # a prompt-length tier: this price applies above this many input tokens
     condition: str = ""  # "batch" or "utc HH:MM-HH:MM"; "" is the ordinary price
+    effort: str = ""  # the reasoning effort a model-level figure was measured at; "" for none
 
     @property
-    def key(self) -> tuple[str, str, str, str, str]:
-        return (self.model, self.provider, self.metric, self.above_input_tokens, self.condition)
+    def key(self) -> tuple[str, ...]:
+        return tuple(getattr(self, c) for c in FIGURE_KEY)
 
     def row(self) -> dict[str, str]:
         return {c: getattr(self, c) for c in SNAPSHOT_FIGURE_COLUMNS}
 
 
 # A figure is one (model, provider, metric) price or number; a price may also have tiers and conditions.
-FIGURE_KEY = ("model", "provider", "metric", "above_input_tokens", "condition")
+FIGURE_KEY = ("model", "provider", "metric", "above_input_tokens", "condition", "effort")
 
 
 def row_key(row: dict[str, str]) -> tuple[str, ...]:
@@ -172,6 +174,7 @@ class SourceResult:
     attribution: str | None = None
     models_seen: int = 0
     unfollowed: list[str] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)  # followed models the source gave no figure for
 
 
 def number_text(value: Decimal | float | int) -> str:
@@ -520,63 +523,181 @@ def _aa_number(item: dict, path: tuple[str, ...], where: str) -> float | None:
     return round(number, 6)
 
 
-def normalise_artificialanalysis(doc: object, *, url: str, as_of: str) -> list[Figure]:
-    """Model-level figures from Artificial Analysis' ``GET /data/llms/models`` answer (``{"data": [...]}``).
+# Where each figure sits in an item: the data API (top level, or under "performance" in API v2), then the
+# leaderboard page's payload ("speed"). The first path with a value wins; the formats agree on everything else.
+AA_FIELDS = {
+    "model_output_tokens_per_s": (
+        ("median_output_tokens_per_second",),
+        ("performance", "median_output_tokens_per_second"),
+        ("speed", "output_tokens_per_second"),
+    ),
+    "model_ttft_s": (
+        ("median_time_to_first_token_seconds",),
+        ("performance", "median_time_to_first_token_seconds"),
+        ("speed", "time_to_first_token_seconds"),
+    ),
+    "model_ttfat_s": (
+        ("median_time_to_first_answer_token_seconds",),
+        ("performance", "median_time_to_first_answer_token_seconds"),
+        ("speed", "time_to_first_answer_token_seconds"),
+    ),
+    "intelligence_index": (("evaluations", "artificial_analysis_intelligence_index"),),
+}
+AA_TOKEN_COUNTS = ("breakdowns", "intelligence_index_token_counts")
+AA_MEDIAN_NOTE = "the model's median across providers (Artificial Analysis does not say which provider served it)"
 
-    Median output speed, blended price (3:1) and the Intelligence Index (as ``quality_index``). A zero speed
-    means "not measured" and is left out; so is the median time to first token, which the dataset has no
-    model-level metric for yet (it is kept in the speed figure's note).
-    """
-    if not isinstance(doc, dict) or "data" not in doc:
-        raise _schema(f"Artificial Analysis {url}: expected an object with a 'data' list")
-    items = doc["data"]
+
+def aa_items(doc: object, where: str) -> list[dict]:
+    """The model variants of an Artificial Analysis answer or saved payload: ``{"data": [...]}`` (the data API)
+    or ``{"models": [...]}`` (the collected API v2 and page payloads), each with a text ``slug`` and ``name``."""
+    items = doc.get("data", doc.get("models")) if isinstance(doc, dict) else None
+    if items is None:
+        raise _schema(f"{where}: expected an object with a 'data' (or 'models') list")
     if not isinstance(items, list):
-        raise _schema(f"Artificial Analysis {url}: 'data' is not a list")
+        raise _schema(f"{where}: the model list is not a list")
     if not items:
-        raise RefreshError(f"Artificial Analysis {url}: the model list is empty")
-    by_slug: dict[str, dict] = {}
-    by_name: dict[str, dict] = {}
+        raise RefreshError(f"{where}: the model list is empty")
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("slug"), str) or not isinstance(item.get("name"), str):
-            raise _schema(f"Artificial Analysis {url}: data[{i}] has no text 'slug' and 'name'")
-        by_slug[item["slug"]] = item
-        by_name.setdefault(_norm(item["name"]), item)
+            raise _schema(f"{where}: item {i} has no text 'slug' and 'name'")
+    return items
+
+
+def _aa_first(item: dict, paths: tuple[tuple[str, ...], ...], where: str) -> float | None:
+    for path in paths:
+        value = _aa_number(item, path, where)
+        if value is not None:
+            return value
+    return None
+
+
+def _aa_ratio(item: dict, where: str) -> tuple[float, str] | None:
+    """Reasoning tokens per answer token in AA's Intelligence Index run, and a note with the two counts."""
+    counts = item
+    for p in AA_TOKEN_COUNTS:
+        counts = counts.get(p) if isinstance(counts, dict) else None
+    if counts is None:
+        return None
+    if not isinstance(counts, dict):
+        raise _schema(f"{where}: {'.'.join(AA_TOKEN_COUNTS)} is not an object")
+    answer = _aa_number(counts, ("answerTokens",), where)
+    reasoning = _aa_number(counts, ("reasoningTokens",), where)
+    if not answer or reasoning is None or answer < 0 or reasoning < 0:
+        return None
+    note = f"{int(reasoning):,} reasoning tokens for {int(answer):,} answer tokens in AA's Intelligence Index run"
+    return reasoning / answer, note
+
+
+def normalise_artificialanalysis(
+    doc: object, *, url: str, as_of: str, source: str | None = None, confidence: str = "primary"
+) -> list[Figure]:
+    """Model-level figures of the followed models from an Artificial Analysis answer or saved payload.
+
+    For each variant of ``followed_models()`` (slug and reasoning effort, mapped explicitly in
+    ``data/followed_models.csv``): output speed, time to first token, time to first answer token, the
+    Intelligence Index (2026; ``intelligence_index``, not the 2024 ``quality_index``) and, where the payload has
+    AA's token counts, reasoning tokens per answer token. A zero or missing speed means "not measured" and is left
+    out. Every figure is the model's median across providers, dated ``as_of``; ``source`` (default: the address)
+    says where it came from.
+    """
+    where = f"Artificial Analysis {url}"
+    by_slug = {item["slug"]: item for item in aa_items(doc, where)}
+    source = source or f"{where}; {AA_ATTRIBUTION}"
     figures = []
     for cat in followed_models():
-        item = next((by_slug[s] for s in cat.aa if s in by_slug), None) or by_name.get(_norm(cat.name))
-        if item is None:
-            continue
-        where = f"Artificial Analysis {url} (model {item['slug']!r})"
-        source = f"{where}; {AA_ATTRIBUTION}"
-        speed = _aa_number(item, ("median_output_tokens_per_second",), where)
-        ttft = _aa_number(item, ("median_time_to_first_token_seconds",), where)
-        blended = _aa_number(item, ("pricing", "price_1m_blended_3_to_1"), where)
-        quality = _aa_number(item, ("evaluations", "artificial_analysis_intelligence_index"), where)
-        if speed:
-            note = f"median time to first token: {number_text(ttft)} s" if ttft else ""
-            figures.append(
-                Figure(cat.name, "", "model_output_tokens_per_s", number_text(speed), as_of, "primary", source, note)
-            )
-        if ttft and "model_ttft_s" in _data.METRICS:
-            figures.append(Figure(cat.name, "", "model_ttft_s", number_text(ttft), as_of, "primary", source))
-        if blended is not None and blended >= 0:
-            figures.append(
-                Figure(cat.name, "", "aa_blended_usd_per_mtok", number_text(blended), as_of, "primary", source)
-            )
-        if quality is not None:
-            figures.append(
-                Figure(
-                    cat.name,
-                    "",
-                    "quality_index",
-                    number_text(quality),
-                    as_of,
-                    "primary",
-                    source,
-                    "Artificial Analysis Intelligence Index",
+        blended_done = False
+        for slug, effort in cat.aa_variants():
+            item = by_slug.get(slug)
+            if item is None:
+                continue
+            here = f"{where} (model {slug!r})"
+            note = f"AA: {_short(item['name'], 80)}; {AA_MEDIAN_NOTE}"
+            values: list[tuple[str, float, str]] = []
+            for metric, paths in AA_FIELDS.items():
+                value = _aa_first(item, paths, here)
+                if value is None or (metric == "model_output_tokens_per_s" and value <= 0):
+                    continue
+                values.append((metric, value, note))
+            ratio = _aa_ratio(item, here)
+            if ratio is not None:
+                values.append(("reasoning_tokens_per_answer_token", round(ratio[0], 6), f"{ratio[1]}; {note}"))
+            for metric, value, text in values:
+                figures.append(
+                    Figure(cat.name, "", metric, number_text(value), as_of, confidence, source, text, effort=effort)
                 )
-            )
+            blended = _aa_number(item, ("pricing", "price_1m_blended_3_to_1"), here)
+            if blended is not None and blended >= 0 and not blended_done:  # one price for every effort
+                blended_done = True
+                figures.append(
+                    Figure(cat.name, "", "aa_blended_usd_per_mtok", number_text(blended), as_of, confidence, source)
+                )
     return figures
+
+
+def aa_payload_result(paths: list[Path]) -> SourceResult:
+    """The figures of saved Artificial Analysis payloads (``data/sources/artificialanalysis/``), each checked
+    against the sha256 in that folder's ``payloads.json`` and dated by its ``meta.fetched_at``.
+
+    Where two payloads give the same figure (model, metric, effort), the newer one's is kept.
+    """
+    best: dict[tuple[str, ...], Figure] = {}
+    seen: set[str] = set()
+    addresses = []
+    docs = []
+    for path in paths:
+        path = Path(path)
+        where = f"Artificial Analysis payload {path.name}"
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            raise RefreshError(f"{where}: cannot be read ({e.strerror})") from None
+        manifest = _aa_manifest(path)
+        sha = hashlib.sha256(raw).hexdigest()
+        if manifest["sha256"] != sha:
+            raise RefreshError(f"{where}: sha256 {sha[:12]}… is not the {manifest['sha256'][:12]}… of payloads.json")
+        doc = parse_json(raw, what=where)
+        fetched = doc.get("meta", {}).get("fetched_at") if isinstance(doc, dict) else None
+        if not isinstance(fetched, str) or not re.match(r"\d{4}-\d{2}-\d{2}T", fetched):
+            raise _schema(f"{where}: no meta.fetched_at date")
+        as_of = fetched[:10]
+        source = (
+            f"Artificial Analysis (artificialanalysis.ai), {manifest['origin']}, fetched {fetched[:19]}Z; copy: "
+            f"{manifest['repository']}@{manifest['commit']} {manifest['path']} = "
+            f"data/sources/artificialanalysis/{path.name} (sha256 {sha})"
+        )
+        figures = normalise_artificialanalysis(doc, url=path.name, as_of=as_of, source=source, confidence="secondary")
+        for f in figures:
+            old = best.get(f.key)
+            if old is None or old.as_of < f.as_of:
+                best[f.key] = f
+        seen |= {f.model for f in figures if f.metric == "model_output_tokens_per_s"}
+        addresses.append(f"{path.name} ({as_of})")
+        docs.append((as_of, doc))
+    result = SourceResult(
+        "artificialanalysis",
+        "Artificial Analysis payloads " + ", ".join(addresses),
+        list(best.values()),
+        attribution=AA_ATTRIBUTION,
+    )
+    result.unfollowed = unfollowed_artificialanalysis(max(docs, key=lambda d: d[0])[1])
+    result.not_found = [c.name for c in followed_models() if c.name not in seen]
+    return result
+
+
+def _aa_manifest(path: Path) -> dict:
+    """The entry of ``path`` in its folder's ``payloads.json`` (where it came from, its sha256)."""
+    manifest_path = path.parent / "payloads.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        entry = manifest["payloads"][path.name]
+        for key in ("repository", "commit", "path", "origin", "sha256"):
+            if not isinstance(entry.get(key), str):
+                raise KeyError(key)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        raise RefreshError(
+            f"{manifest_path}: no entry for {path.name} with its repository, commit, path, origin and sha256"
+        ) from None
+    return entry
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -654,7 +775,7 @@ def unfollowed_artificialanalysis(doc: dict) -> list[str]:
     slugs = {slug for cat in followed_models() for slug in cat.aa}
     names = {_norm(cat.name) for cat in followed_models()}
     entries = []
-    for item in doc["data"]:
+    for item in aa_items(doc, "Artificial Analysis"):
         if item["slug"] in slugs or _norm(item["name"]) in names:
             continue
         day = _release_day(item.get("release_date"))
@@ -965,6 +1086,7 @@ class RefreshReport:
     attribution: str | None
     written: bool
     unfollowed: list[str] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -982,6 +1104,7 @@ class RefreshReport:
             **self.plan.diff.as_dict(),
             "unfollowed": list(self.unfollowed),
             "unfollowed_order": UNFOLLOWED_ORDER[self.source],
+            "not_found": list(self.not_found),
         }
 
 
@@ -995,6 +1118,7 @@ def refresh(
     retries: int = DEFAULT_RETRIES,
     dry_run: bool = False,
     on_retry: Callable[[str], None] | None = None,
+    payloads: list[Path] | None = None,
 ) -> RefreshReport:
     """Fetch ``source``, normalise, merge with the previous refreshed snapshot, validate, and write it.
 
@@ -1018,6 +1142,8 @@ def refresh(
             doc = parse_json(get(url, **http).body, what=f"OpenRouter {url}")
             result = SourceResult("openrouter", f"OpenRouter {url}", normalise_openrouter(doc, url=url, as_of=as_of))
             result.unfollowed = unfollowed_openrouter(doc)
+        elif payloads:
+            result = aa_payload_result(payloads)
         else:
             if not api_key:
                 raise RefreshError(f"set the environment variable {AA_KEY_ENV} to your Artificial Analysis API key")
@@ -1031,6 +1157,12 @@ def refresh(
                 attribution=AA_ATTRIBUTION,
             )
             result.unfollowed = unfollowed_artificialanalysis(doc)
+            timed = {f.model for f in result.figures if f.metric == "model_output_tokens_per_s"}
+            result.not_found = [c.name for c in followed_models() if c.name not in timed]
+        if payloads and source != "artificialanalysis":
+            raise RefreshError(
+                "--payload reads saved Artificial Analysis payloads: use it with --source artificialanalysis"
+            )
         if holds_key(result, [api_key]):
             raise RefreshError(KEY_IN_ANSWER)
         check_values(result)
@@ -1057,7 +1189,15 @@ def refresh(
     except OSError as e:
         raise RefreshError(redact(f"cannot write the snapshot: {e}", [api_key])) from None
     return RefreshReport(
-        source, result.address, plan.snapshot_id, path, plan, result.attribution, not dry_run, result.unfollowed
+        source,
+        result.address,
+        plan.snapshot_id,
+        path,
+        plan,
+        result.attribution,
+        not dry_run,
+        result.unfollowed,
+        result.not_found,
     )
 
 
@@ -1087,6 +1227,14 @@ def register_cli(sub) -> None:
     p.add_argument(
         "--retries", type=retries_arg, default=DEFAULT_RETRIES, help="retries after a failed try (0-10, default 2)"
     )
+    p.add_argument(
+        "--payload",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="artificialanalysis: read a saved payload instead of the API (repeatable; the newer figure wins), "
+        "e.g. data/sources/artificialanalysis/2026-10-10-llms.json; no key, no network",
+    )
     p.add_argument("--dry-run", action="store_true", help="fetch, check and show the diff, but write nothing")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_refresh)
@@ -1103,7 +1251,7 @@ def _key_text(key: tuple[str, ...]) -> str:
 
 
 def cmd_refresh(args) -> int:
-    api_key = os.environ.get(AA_KEY_ENV) if args.source == "artificialanalysis" else None
+    api_key = os.environ.get(AA_KEY_ENV) if args.source == "artificialanalysis" and not args.payload else None
 
     def on_retry(message: str) -> None:
         print(f"retry: {redact(message, [api_key])}", file=sys.stderr)
@@ -1117,6 +1265,7 @@ def cmd_refresh(args) -> int:
             retries=args.retries,
             dry_run=args.dry_run,
             on_retry=on_retry,
+            payloads=args.payload,
         )
     except RefreshError as e:
         print(f"error: refresh {args.source} failed, data unchanged: {redact(str(e), [api_key])}", file=sys.stderr)
@@ -1147,6 +1296,10 @@ def cmd_refresh(args) -> int:
             print(f"  * {entry}")
         if len(report.unfollowed) > UNFOLLOWED_SHOWN:
             print(f"  ... and {len(report.unfollowed) - UNFOLLOWED_SHOWN} more")
+    if report.not_found:
+        print(f"no speed for {len(report.not_found)} followed models (their times stay 'sem dado'):")
+        for name in report.not_found:
+            print(f"  ? {name}")
     if report.written:
         print(f"wrote {report.path} (snapshot {report.snapshot_id}, as of {plan.meta['as_of']})")
     else:

@@ -43,13 +43,19 @@ def test_cost_json():
     assert set(rows[0]) == {
         "model",
         "provider",
+        "effort",
         "input_tokens",
         "output_tokens",
+        "reasoning_tokens",
         "tier_above_input_tokens",
         "price_condition",
         "cost_usd",
+        "cost_includes_reasoning",
     }
     assert {r["tier_above_input_tokens"] for r in rows} == {0} and {r["price_condition"] for r in rows} == {""}
+    # No model of May 2024 reasoned: no effort, no thinking, and the cost is complete.
+    assert {r["effort"] for r in rows} == {None} and {r["reasoning_tokens"] for r in rows} == {0}
+    assert all(r["cost_includes_reasoning"] for r in rows)
     opus = next(r for r in rows if r["model"] == "Claude 3 Opus" and r["provider"] == "Anthropic")
     assert opus["cost_usd"] == pytest.approx(0.12)
     octo = next(r for r in rows if r["model"] == "Llama 3 70B" and r["provider"] == "OctoAI")
@@ -73,9 +79,12 @@ def test_latency_json():
     assert groq == {
         "model": "Llama 3 70B",
         "provider": "Groq",
+        "effort": None,
         "ttft_s": 0.25,
         "output_tokens_per_s": 303.0,
         "e2e_s": pytest.approx(0.25 + 500 / 303),
+        "basis": "provider",
+        "as_of": "2024-05-03",
     }
 
 

@@ -16,6 +16,7 @@ from servers import JsonServer, Reply, closed_port
 from calculators import data, followed, refresh
 from calculators.cli import main
 from calculators.http import FetchError, parse_json, redact, retry_after_s
+from calculators.reasoning import effort_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -103,12 +104,12 @@ def test_diff_reports_added_removed_and_changed_prices():
     old = [row("A", "input_usd_per_mtok", "2"), row("B", "input_usd_per_mtok", "1"), row("A", "ttft_s", "1")]
     new = [row("A", "input_usd_per_mtok", "1.5"), row("C", "output_usd_per_mtok", "3"), row("A", "ttft_s", "9")]
     d = refresh.diff(old, new)
-    assert d.changed == [(("A", "P", "input_usd_per_mtok", "", ""), "2", "1.5")]
-    assert d.added == [(("C", "P", "output_usd_per_mtok", "", ""), "3")]
-    assert d.removed == [(("B", "P", "input_usd_per_mtok", "", ""), "1")]
+    assert d.changed == [(("A", "P", "input_usd_per_mtok", "", "", ""), "2", "1.5")]
+    assert d.added == [(("C", "P", "output_usd_per_mtok", "", "", ""), "3")]
+    assert d.removed == [(("B", "P", "input_usd_per_mtok", "", "", ""), "1")]
     # A tier or a conditional price is a figure of its own: adding one is an addition, not a change.
     tier = {**row("A", "input_usd_per_mtok", "3"), "above_input_tokens": "200000", "condition": "batch"}
-    assert refresh.diff(new, [*new, tier]).added == [(("A", "P", "input_usd_per_mtok", "200000", "batch"), "3")]
+    assert refresh.diff(new, [*new, tier]).added == [(("A", "P", "input_usd_per_mtok", "200000", "batch", ""), "3")]
 
 
 def test_catalogue_tokenizers_exist_and_names_are_unique():
@@ -134,7 +135,9 @@ def test_the_followed_models_file_holds_the_old_catalogue():
     assert (llama.creator, llama.tokenizer) == ("Meta", "llama3")
     assert llama.genai == (("groq", "llama-3.3-70b-versatile"), ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo"))
     assert llama.openrouter == "meta-llama/llama-3.3-70b-instruct"
-    assert llama.aa == ("llama-3-3-instruct-70b", "llama-3.3-70b-instruct")
+    assert llama.aa == ("llama-3-3-instruct-70b",) and llama.aa_efforts == ("",)
+    oss = next(c for c in catalog if c.name == "gpt-oss-120b")
+    assert oss.aa_variants() == (("gpt-oss-120b-low", "low"), ("gpt-oss-120b", "high"))
     oss = by_name["gpt-oss-120b"]
     assert oss.tokenizer == "o200k_base"
     assert [p for p, _ in oss.genai] == ["groq", "together", "fireworks", "cerebras", "aws"]
@@ -145,7 +148,10 @@ def test_the_followed_models_file_holds_the_old_catalogue():
     )
     fable = by_name["Claude Fable 5.2"]
     assert fable.openrouter is None and fable.aa == ("claude-fable-5-2",)
-    assert by_name["Claude Opus 5.5"].aa == ("claude-opus-5-5", "claude-opus-5.5")
+    assert by_name["Claude Opus 5.5"].aa_variants() == tuple(
+        (f"claude-opus-5-5-{e}" if e != "max" else "claude-opus-5-5", e)
+        for e in ("low", "medium", "high", "xhigh", "max")
+    )
     assert refresh.SOURCES == followed.SOURCES
     assert {p for c in catalog for p, _ in c.genai} <= set(refresh.GENAI_PROVIDERS)
 
@@ -252,13 +258,15 @@ def test_genai_prices_feed_equals_the_packaged_data(data_copy, json_server, caps
     report = json.loads(out)
     assert report["written"] and report["snapshot"] == TODAY
     feed = data.load_figures("latest")
-    assert all(s.startswith(f"genai-prices feed {json_server.url}/v2/data.json") for s in feed["source"])
+    genai = [s for s in feed["source"] if not s.startswith("Artificial Analysis")]
+    assert genai and all(s.startswith(f"genai-prices feed {json_server.url}/v2/data.json") for s in genai)
     from genai_prices.data import providers
 
     packaged = refresh.normalise_genai(providers, as_of=TODAY, source_prefix="x")
     expected = {f.key: Decimal(f.value) for f in packaged}
+    feed = feed[feed["source"].str.startswith("genai-prices")]  # the snapshot also carries other sources' rows
     got = {
-        (r.model, r.provider, r.metric, str(r.above_input_tokens or ""), r.condition): Decimal(str(r.value))
+        (r.model, r.provider, r.metric, str(r.above_input_tokens or ""), r.condition, r.effort): Decimal(str(r.value))
         for r in feed.itertuples()
         if r.value is not None
     }
@@ -368,9 +376,9 @@ def test_artificialanalysis_with_key_and_attribution(data_copy, json_server, cap
     assert json_server.requests[0]["path"] == "/api/v2/data/llms/models"
     assert json_server.requests[0]["headers"]["x-api-key"] == FAKE_KEY
     assert "Data: Artificial Analysis (artificialanalysis.ai)" in out
-    df = data.load_snapshot("latest")
+    df = effort_rows(data.load_snapshot("latest"), "max")  # the slug gpt-6-astra is AA's "GPT-6 Astra (Max)"
     astra = df[df["model"] == "GPT-6 Astra"].iloc[0]
-    assert astra["quality_index"] == 71.5
+    assert astra["intelligence_index"] == 71.5 and astra["effort"] == "max"
     assert astra["model_output_tokens_per_s"] == 48.2
     assert astra["aa_blended_usd_per_mtok"] == 12.5
     assert "Artificial Analysis" in astra["model_output_tokens_per_s_source"]
