@@ -14,16 +14,19 @@ import pandas as pd
 from . import formatting
 from .latency import latency_table
 from .pricing import cost_table, model_prices
+from .reasoning import EFFORT_PT
 
 DAYS_PER_MONTH = 30
 
-QUALITY_METRICS = ("quality_index", "mmlu_pct", "humaneval_pct", "mt_bench_score")
+# quality_index is Artificial Analysis' 2024 index, intelligence_index its 2026 one: other tests, another scale.
+QUALITY_METRICS = ("quality_index", "mmlu_pct", "humaneval_pct", "mt_bench_score", "intelligence_index")
 
 # What a row's status reads in the book.
 FITS = "atende"
 FAILS = "não atende"
 UNKNOWN = formatting.MISSING_PT
 STATUS_ORDER = (FITS, UNKNOWN, FAILS)
+NO_THINKING_PT = "custo sem o raciocínio (sem medida)"
 
 # How the open_weights flag reads in the book.
 OPEN_PT = "pesos abertos"
@@ -259,9 +262,12 @@ def choose(
         {
             "model": df["model"],
             "provider": df["provider"],
+            "effort": df["effort"] if "effort" in df else None,
             "open_weights": df["open_weights"].astype("boolean"),
             "quality": pd.to_numeric(df[quality_metric], errors="coerce").astype("float64"),
             "cost_usd": costs["cost_usd"],
+            "reasoning_tokens": costs["reasoning_tokens"],
+            "cost_includes_reasoning": costs["cost_includes_reasoning"],
             "monthly_cost_usd": costs["cost_usd"] * requests_per_day * days_per_month,
             "blended_usd_per_mtok": costs["blended_usd_per_mtok"],
             "ttft_s": times["ttft_s"],
@@ -321,6 +327,9 @@ def choose(
     out["status"] = statuses
     out["reason"] = reasons
     out["notes"] = notes
+    # A reasoning model's cost counts its expected thinking where measured; where not, the row says so.
+    thinking = ~out["cost_includes_reasoning"] & out["cost_usd"].notna()
+    out.loc[thinking, "notes"] = [f"{n}; {NO_THINKING_PT}" if n else NO_THINKING_PT for n in out.loc[thinking, "notes"]]
 
     key = rank_by
     ascending = RANK_BY[rank_by]
@@ -412,12 +421,18 @@ def response_times_display(view: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def model_effort_pt(view: pd.DataFrame) -> list[str]:
+    """Each row's model, with its reasoning effort where it has one ("GPT-6 Astra · baixo")."""
+    efforts = view["effort"] if "effort" in view else [None] * len(view)
+    return [m if e is None or e != e else f"{m} · {EFFORT_PT[e]}" for m, e in zip(view["model"], efforts, strict=True)]
+
+
 def choose_display(view: pd.DataFrame) -> pd.DataFrame:
     """``choose`` for reading: Portuguese headers, decimal commas, "sem dado" where a figure is missing."""
     return pd.DataFrame(
         {
             "#": ["—" if r is pd.NA else str(r) for r in view["rank"]],
-            "modelo": view["model"],
+            "modelo": model_effort_pt(view),
             "provedor": view["provider"].replace("", UNKNOWN),
             "situação": view["status"],
             "custo por mês": [usd_text(v) for v in view["monthly_cost_usd"]],

@@ -19,7 +19,8 @@ from .claims import REVIEW_INPUT_TOKENS, REVIEW_OUTPUT_TOKENS
 from .data import list_snapshots, load_snapshot
 from .fx import usd_to_brl
 from .paths import ROOT
-from .pricing import Price, cost_table, input_tokens_by_tokenizer, monthly_cost_usd
+from .pricing import Price, cost_table, input_tokens_by_tokenizer
+from .reasoning import effort_rows
 from .tokens import tokenizer_info
 
 PRICE_METRICS = ("input_usd_per_mtok", "output_usd_per_mtok")
@@ -84,10 +85,13 @@ def token_count_table(text: str, df: pd.DataFrame) -> pd.DataFrame:
 CALCULATOR_COLUMNS = [
     "model",
     "provider",
+    "effort",
     "tokenizer",
     "input_tokens",
     "input_tokens_exact",
     "output_tokens",
+    "reasoning_tokens",
+    "cost_includes_reasoning",
     "input_usd_per_mtok",
     "output_usd_per_mtok",
     "price_estimate",
@@ -115,11 +119,15 @@ def calculator_table(
     days_per_month: float = DAYS_PER_MONTH,
     at_utc: str | None = None,
     batch: bool = False,
+    effort: str | None = None,
 ) -> pd.DataFrame:
     """Every (model, provider) of ``df`` with the cost of one request and of a month of them, in USD and BRL.
 
+    A model measured at several reasoning efforts has a row per effort (``reasoning.effort_rows``), or only the
+    row of ``effort``; the cost includes the expected reasoning tokens (``reasoning_tokens``) where measured.
+
     Give ``text`` (counted with each row's own tokenizer) or ``input_tokens``. ``cost_usd`` is
-    ``pricing.cost_table``'s; ``monthly_cost_usd`` is ``pricing.monthly_cost_usd`` on each row's price; the BRL
+    ``pricing.cost_table``'s; ``monthly_cost_usd`` is that cost times requests a day times days; the BRL
     columns are ``fx.usd_to_brl`` at ``brl_per_usd`` (missing when no rate is given). Long prompts pay their
     row's tier (``tier_above_input_tokens``); ``at_utc`` and ``batch`` as in ``cost_table``. A missing price gives
     missing costs, never zero. Sorted from the cheapest request to the
@@ -128,30 +136,22 @@ def calculator_table(
     Example: calculator_table(df, input_tokens=3_000, output_tokens=1_000, requests_per_day=1_000,
              brl_per_usd=5.0) -> Claude 3 Opus on Anthropic: 0.12 USD a request, 3,600 USD a month, 18,000 BRL
     """
+    if "effort" not in df:
+        df = effort_rows(df, effort)
     costs = cost_table(
         df, text=text, input_tokens=input_tokens, output_tokens=output_tokens, at_utc=at_utc, batch=batch
     )
     costs = costs.copy()
     costs["price_estimate"] = price_is_estimate(costs)
     costs["requests_per_day"] = requests_per_day
-    monthly = []
-    for (_, row), n_in in zip(costs.iterrows(), costs["input_tokens"], strict=True):
-        price = row_price(row, applied=True)
-        monthly.append(
-            math.nan
-            if price is None
-            else monthly_cost_usd(
-                price,
-                requests_per_day=requests_per_day,
-                input_tokens=int(n_in),
-                output_tokens=output_tokens,
-                days_per_month=days_per_month,
-            )
-        )
-    costs["monthly_cost_usd"] = pd.Series(monthly, index=costs.index, dtype="float64")
+    if requests_per_day < 0 or days_per_month < 0:
+        raise ValueError("requests_per_day and days_per_month cannot be negative")
+    # pricing.monthly_cost_usd's formula on the request's cost, which includes the expected thinking
+    monthly = costs["cost_usd"] * requests_per_day * days_per_month
+    costs["monthly_cost_usd"] = monthly.astype("float64")
     costs["cost_brl"] = usd_to_brl(costs["cost_usd"], brl_per_usd=brl_per_usd)
     costs["monthly_cost_brl"] = usd_to_brl(costs["monthly_cost_usd"], brl_per_usd=brl_per_usd)
-    out = costs[CALCULATOR_COLUMNS].sort_values(["cost_usd", "model", "provider"], na_position="last")
+    out = costs[CALCULATOR_COLUMNS].sort_values(["cost_usd", "model", "provider"], na_position="last", kind="stable")
     out = out.reset_index(drop=True)
     out.attrs.update(df.attrs)
     return out

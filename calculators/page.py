@@ -24,11 +24,12 @@ import pandas as pd
 from .catalogue import CATALOGUE_TIMESTAMP, catalogue_rows
 from .charts.price import COST_DECIMALS, MONTHLY_DECIMALS
 from .costs import DAYS_PER_MONTH, article_text, price_is_estimate
-from .data import list_snapshots, load_snapshot
+from .data import EFFORTS, list_snapshots, load_snapshot
 from .formatting import MISSING_PT
 from .fx import default_usd_brl
 from .latency import latency_table
 from .pricing import MTOK
+from .reasoning import EFFORT_PT, NO_THINKING, effort_rows
 from .tokens import ESTIMATE_RULES, MAX_DISPLAY_TOKENS, TOKENIZERS, tokenizer_source
 
 PAGE_DATA_FORMAT = 1
@@ -45,14 +46,17 @@ def _number(value) -> float | None:
 def snapshot_rows(df: pd.DataFrame) -> list[dict]:
     """One dict per (model, provider) of a loaded snapshot, in the snapshot's order (the CLI's order).
 
-    ``price_variants`` are the row's tiers and conditional prices (``data.PriceVariant``); speeds are
-    ``latency.latency_table``'s (the provider's own median, else the model's).
+    ``price_variants`` are the row's tiers and conditional prices (``data.PriceVariant``); speeds and times to
+    the first answer token are ``latency.latency_table``'s (the provider's own median, else the model's). ``df``
+    may have an ``effort`` column (``reasoning.effort_rows``): each row then carries its effort and the
+    effort-dependent figures (reasoning tokens per answer token, Intelligence Index).
 
     Example: snapshot_rows(load_snapshot("2024-05"))[3] -> {"model": "Claude 3 Opus", "provider": "Anthropic",
              "input_usd_per_mtok": 15.0, "output_usd_per_mtok": 75.0, ...}
     """
     speeds = latency_table(df, output_tokens=0)
     estimates = price_is_estimate(df)
+    efforts = df["effort"] if "effort" in df else [None] * len(df)
     rows = []
     for i, r in enumerate(df.itertuples(index=False)):
         rows.append(
@@ -69,6 +73,10 @@ def snapshot_rows(df: pd.DataFrame) -> list[dict]:
                 "ttft_s": _number(speeds["ttft_s"].iloc[i]),
                 "speed_tokens_per_s": _number(speeds["speed_tokens_per_s"].iloc[i]),
                 "speed_basis": str(speeds["speed_basis"].iloc[i]),
+                "ttft_basis": str(speeds["ttft_basis"].iloc[i]),
+                "effort": efforts[i],
+                "reasoning_tokens_per_answer_token": _number(r.reasoning_tokens_per_answer_token),
+                "intelligence_index": _number(r.intelligence_index),
                 "context_window_tokens": _number(r.context_window_tokens),
                 # [condition, metric, above_input_tokens, usd_per_mtok]: tiers and conditional prices
                 "price_variants": [
@@ -95,7 +103,7 @@ def snapshots_data() -> list[dict]:
     """Every snapshot, oldest first: id, as-of date, title, its default R$ per US$ (or None) and its rows."""
     out = []
     for meta in sorted(list_snapshots(), key=lambda m: m["as_of"]):
-        df = load_snapshot(meta["id"])
+        df = effort_rows(load_snapshot(meta["id"]))
         out.append(
             {
                 "id": meta["id"],
@@ -143,6 +151,8 @@ def page_data() -> dict:
         "cost_decimals": COST_DECIMALS,
         "monthly_decimals": MONTHLY_DECIMALS,
         "catalogue_as_of": CATALOGUE_TIMESTAMP.strftime("%Y-%m-%d %H:%M UTC"),
+        "efforts": [{"id": e, "label": EFFORT_PT[e]} for e in EFFORTS],
+        "no_thinking_effort": NO_THINKING,
         "tokenizers": tokenizers_data(),
         "snapshots": snapshots,
     }

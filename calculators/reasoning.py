@@ -18,8 +18,19 @@ import math
 import pandas as pd
 
 from .data import EFFORT_METRICS, EFFORTS
+from .latency import latency_table
 
 NO_THINKING = "none"  # an effort that turns thinking off: no reasoning tokens, whatever the model
+# What a reader sees (the chapters' tables, the page's menu); the ids stay in the JSON and the CLI.
+EFFORT_PT = {
+    "none": "sem raciocínio",
+    "minimal": "mínimo",
+    "low": "baixo",
+    "medium": "médio",
+    "high": "alto",
+    "xhigh": "muito alto",
+    "max": "máximo",
+}
 
 
 def check_effort(effort: str | None) -> None:
@@ -69,8 +80,8 @@ def effort_rows(df: pd.DataFrame, effort: str | None = None) -> pd.DataFrame:
                     out[f"{f.metric}_confidence"] = f.confidence
             rows.append(out)
     out = pd.DataFrame(rows, columns=[*df.columns, "effort"])
-    for metric in EFFORT_METRICS:
-        out[metric] = out[metric].astype("float64")
+    for column in df.columns:  # keep each column's type (whole numbers, booleans with missing values...)
+        out[column] = out[column].astype(df[column].dtype)
     out["effort"] = out["effort"].astype(object).where(out["effort"].notna(), None)
     out.attrs.update(df.attrs)
     return out
@@ -90,3 +101,60 @@ def reasoning_tokens(*, answer_tokens: int, reasoning_tokens_per_answer_token: f
     if ratio is None or ratio != ratio:
         return None
     return answer_tokens * ratio
+
+
+def effort_summary(df: pd.DataFrame, *, output_tokens: int) -> pd.DataFrame:
+    """One row per (model, effort) of a loaded snapshot: its model-level time to first token (``model_ttft_s``),
+    time to first answer token (``ttft_s``), speed, the time of an answer of ``output_tokens``
+    (``latency.latency_table``'s ``e2e_s``), Intelligence Index, reasoning tokens per answer token, and the as-of
+    date of its time. For a snapshot whose times are the model's medians across providers (Artificial Analysis'):
+    the first provider row of each (model, effort) stands for all of them.
+
+    Example: effort_summary(load_snapshot("latest"), output_tokens=500) -> GPT-6 Astra, low: 2.61 s to the first
+             answer token, 42.78 tokens/s, 14.30 s for 500 tokens; max: 388.29 s, 398.78 s
+    """
+    rows = effort_rows(df).drop_duplicates(["model", "effort"])
+    times = latency_table(rows, output_tokens=output_tokens)
+    columns = [
+        "model",
+        "effort",
+        "model_ttft_s",
+        "ttft_s",
+        "speed_tokens_per_s",
+        "e2e_s",
+        "intelligence_index",
+        "reasoning_tokens_per_answer_token",
+        "model_ttfat_s_as_of",
+    ]
+    out = times[columns].reset_index(drop=True)
+    out.attrs.update(df.attrs, output_tokens=int(output_tokens))
+    return out
+
+
+def index_by_model(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per model of a loaded snapshot: its Intelligence Index at the lowest and the highest effort measured
+    (``index_low``, ``effort_low``, ``index_high``, ``effort_high``; the same for a model with one variant), the
+    efforts with an index (``n_efforts``) and the index's as-of date; highest index first, models without one last.
+
+    Example: index_by_model(load_snapshot("latest")).iloc[0] -> Claude Opus 5.5: 42.3 (low) to 57.6 (max)
+    """
+    rows = effort_rows(df).drop_duplicates(["model", "effort"])
+    out = []
+    for model, group in rows.groupby("model", sort=True):
+        known = group[group["intelligence_index"].notna()]
+        low, high = (known.iloc[0], known.iloc[-1]) if len(known) else (None, None)
+        out.append(
+            {
+                "model": model,
+                "effort_low": None if low is None else low["effort"],
+                "index_low": math.nan if low is None else low["intelligence_index"],
+                "effort_high": None if high is None else high["effort"],
+                "index_high": math.nan if high is None else high["intelligence_index"],
+                "n_efforts": len(known),
+                "as_of": None if high is None else high["intelligence_index_as_of"],
+            }
+        )
+    table = pd.DataFrame(out).sort_values(["index_high", "model"], ascending=[False, True], na_position="last")
+    table = table.reset_index(drop=True)
+    table.attrs.update(df.attrs)
+    return table

@@ -72,3 +72,28 @@ def test_rank_and_tokens(df):
     llama = lab.view[(lab.view["model"] == "Llama 3 70B") & (lab.view["provider"] == "Groq")].iloc[0]
     assert llama["status"] != FITS and "janela" in llama["reason"]
     assert "application/vnd.jupyter.widget-view+json" in lab._repr_mimebundle_()
+
+
+def test_the_lab_chooses_today_by_effort_with_the_intelligence_index():
+    from calculators.reasoning import effort_rows
+
+    today = load_snapshot("latest")
+    lab = ChooseLab(today, min_quality=40, max_e2e_s=20, effort="low")
+    assert lab.quality_metric == "intelligence_index"
+    expected = choose(
+        effort_rows(today, "low"),
+        input_tokens=2_000,
+        output_tokens=500,
+        requests_per_day=1_000,
+        min_quality=40,
+        max_e2e_s=20,
+        quality_metric="intelligence_index",
+    )
+    assert lab.view[["model", "provider", "effort", "status"]].equals(
+        expected[["model", "provider", "effort", "status"]]
+    )
+    assert set(lab.view["effort"].dropna()) == {"low"} and "· baixo" in lab.output.value
+    lab.effort.value = "max"
+    assert set(lab.view["effort"].dropna()) == {"max"}
+    slow = lab.view.set_index(["model", "provider"]).loc[("Claude Opus 5.5", "Anthropic")]
+    assert slow["status"] == "não atende" and "tempo de resposta" in slow["reason"]

@@ -135,7 +135,7 @@ def test_switching_to_the_latest_snapshot():
 def test_batch_and_time_of_day_controls():
     from calculators.widgets.price import PriceCalculator
 
-    calc = PriceCalculator("Olá, mundo! " * 50, snapshot=latest_id())
+    calc = PriceCalculator("Olá, mundo! " * 50, snapshot=latest_id(), effort="max")  # one row per (model, provider)
     ordinary = calc.view.set_index(["model", "provider"])["cost_usd"]
     calc.price_kind.value = "batch"
     batch = calc.view.set_index(["model", "provider"])
@@ -149,6 +149,22 @@ def test_batch_and_time_of_day_controls():
     deepseek = calc.view.set_index(["model", "provider"]).loc[("DeepSeek V4 Pro", "DeepSeek")]
     assert deepseek["price_condition"] == "utc 01:00-04:00" and calc.condition_note.value == ""
     assert deepseek["cost_usd"] > ordinary[("DeepSeek V4 Pro", "DeepSeek")]
+
+
+def test_the_effort_menu_prices_the_thinking():
+    from calculators.reasoning import effort_rows
+
+    calc = PriceCalculator("Quanto custa pensar antes de responder?", snapshot=latest_id(), output_tokens=1_000)
+    every = calc.view
+    assert {"low", "high", "max"} <= set(every["effort"].dropna())  # every effort the data has, a row each
+    calc.effort.value = "high"
+    view = calc.view
+    assert set(view["effort"].dropna()) == {"high"}
+    oss = view[(view["model"] == "gpt-oss-120b") & (view["provider"] == "Groq")].iloc[0]
+    ratio = effort_rows(load_snapshot("latest"), "high").query("model == 'gpt-oss-120b'")
+    assert oss["reasoning_tokens"] == pytest.approx(1_000 * ratio["reasoning_tokens_per_answer_token"].iloc[0])
+    assert "tokens de raciocínio" in calc.tables.value and "gpt-oss-120b · alto" in calc.tables.value
+    assert "custo sem o raciocínio (sem medida)" in calc.tables.value  # Claude Fable 5.2: nothing measured
 
 
 def latest_id() -> str:

@@ -11,6 +11,8 @@ import pandas as pd
 
 from ..charts.base import snapshot_caption
 from ..choose import CLOSED_PT, FITS, OPEN_PT, choose, choose_display
+from ..data import EFFORTS
+from ..reasoning import EFFORT_PT, effort_rows
 
 ANY = "todos"
 # Menu values are strings: a Dropdown whose value is None shows no selection at all.
@@ -23,7 +25,9 @@ class ChooseLab:
     """Workload (tokens in and out per request, requests per day) and constraints in; ``view`` is ``choose``'s table.
 
     A minimum quality of 0 means no quality constraint; the time limit applies only while its box is ticked.
-    ``show_all`` also lists the rows that do not fit or lack a figure, with the reason.
+    ``show_all`` also lists the rows that do not fit or lack a figure, with the reason. ``effort`` is the requests'
+    reasoning effort ("" for a row per effort the data has); quality is the snapshot's index: Artificial Analysis'
+    2026 Intelligence Index where the data has it, else the 2024 quality index.
     """
 
     def __init__(
@@ -36,8 +40,12 @@ class ChooseLab:
         min_quality: int = 80,
         max_e2e_s: float | None = None,
         open_weights: bool | None = None,
+        effort: str = "",
     ):
         self.df = df
+        self._by_effort = effort_rows(df) if "effort" not in df else df
+        has_index = self._by_effort["intelligence_index"].notna().any() if "intelligence_index" in df else False
+        self.quality_metric = "intelligence_index" if has_index else "quality_index"
         style = {"description_width": "initial"}
         self.input_tokens = widgets.BoundedIntText(
             value=input_tokens, min=0, max=2_000_000, step=100, description="tokens de entrada por pedido", style=style
@@ -64,6 +72,12 @@ class ChooseLab:
         self.open_weights = widgets.Dropdown(options=OPENNESS_OPTIONS, value=menu_value, description="pesos")
         self.rank_by = widgets.Dropdown(options=RANK_OPTIONS, value="monthly_cost_usd", description="ordenar por")
         self.show_all = widgets.Checkbox(value=False, description="mostrar também os que não atendem")
+        self.effort = widgets.Dropdown(
+            options=[("todos", ""), *((EFFORT_PT[e], e) for e in EFFORTS)],
+            value=effort,
+            description="esforço de raciocínio",
+            style=style,
+        )
         self.output = widgets.HTML()
         self.view: pd.DataFrame = pd.DataFrame()
         controls = [
@@ -76,6 +90,7 @@ class ChooseLab:
             self.open_weights,
             self.rank_by,
             self.show_all,
+            self.effort,
         ]
         for control in controls:
             control.observe(self._update, names="value")
@@ -87,6 +102,7 @@ class ChooseLab:
                 self.min_quality,
                 widgets.HBox([self.use_max_e2e, self.max_e2e_s]),
                 self.open_weights,
+                self.effort,
                 widgets.HBox([self.rank_by, self.show_all]),
                 self.output,
             ]
@@ -94,8 +110,9 @@ class ChooseLab:
         self._update()
 
     def _update(self, change=None) -> None:
+        rows = self._by_effort if not self.effort.value else effort_rows(self.df, self.effort.value)
         self.view = choose(
-            self.df,
+            rows,
             input_tokens=self.input_tokens.value,
             output_tokens=self.output_tokens.value,
             requests_per_day=self.requests_per_day.value,
@@ -103,6 +120,7 @@ class ChooseLab:
             max_e2e_s=self.max_e2e_s.value if self.use_max_e2e.value else None,
             open_weights=OPENNESS_VALUES[self.open_weights.value],
             rank_by=self.rank_by.value,
+            quality_metric=self.quality_metric,
         )
         shown = self.view if self.show_all.value else self.view[self.view["status"] == FITS]
         fits = int((self.view["status"] == FITS).sum())

@@ -18,9 +18,10 @@ from ..charts.base import MISSING_PT, snapshot_caption, usd_pt
 from ..charts.price import text_cost_chart
 from ..charts.tokens import number_pt
 from ..costs import DAYS_PER_MONTH, article_text, calculator_table, token_count_table
-from ..data import list_snapshots, load_snapshot
+from ..data import EFFORTS, list_snapshots, load_snapshot
 from ..fx import default_usd_brl
 from ..pricing import check_time_utc
+from ..reasoning import EFFORT_PT
 
 
 def brl_pt(value) -> str:
@@ -63,9 +64,13 @@ def costs_html(view: pd.DataFrame) -> str:
             notes.append(f"preço de prompt longo, > {number_pt(r.tier_above_input_tokens, 0)} tokens")
         if r.price_condition:
             notes.append("lote" if r.price_condition == "batch" else f"horário {r.price_condition[4:]} UTC")
+        if not r.cost_includes_reasoning:
+            notes.append("custo sem o raciocínio (sem medida)")
+        elif r.reasoning_tokens:
+            notes.append(f"+ {number_pt(r.reasoning_tokens, 0)} tokens de raciocínio")
         rows.append(
             [
-                r.model,
+                r.model if r.effort is None else f"{r.model} · {EFFORT_PT[r.effort]}",
                 r.provider,
                 number_pt(r.input_tokens),
                 usd_pt(r.cost_usd, 5),
@@ -83,7 +88,8 @@ class PriceCalculator:
 
     Controls: ``text``, ``output_tokens``, ``requests_per_day``, ``usd_brl`` (reais per dollar; 0 means "no rate":
     only dollars), ``snapshot``, ``price_kind`` ("ordinary" or "batch") and ``at_utc`` (HH:MM, UTC; empty for the
-    ordinary price). ``view`` is the last ``costs.calculator_table`` (one row per (model, provider));
+    ordinary price), ``effort`` (a reasoning effort, or "" for every effort the data has). ``view`` is the last
+    ``costs.calculator_table`` (one row per (model, provider, effort));
     ``token_counts`` the last ``costs.token_count_table``. The displayed output has one row per (model,
     provider) whatever the text's size: the text itself is never echoed.
     """
@@ -95,6 +101,7 @@ class PriceCalculator:
         snapshot: str = "2024-05",
         output_tokens: int = 1_000,
         requests_per_day: int = 1_000,
+        effort: str = "",
     ):
         snapshots = [m["id"] for m in list_snapshots()]
         self.text = widgets.Textarea(
@@ -117,8 +124,21 @@ class PriceCalculator:
             description="preço",
         )
         self.at_utc = widgets.Text(value="", placeholder="HH:MM", description="horário do pedido (UTC)")
+        self.effort = widgets.Dropdown(
+            options=[("todos", ""), *((EFFORT_PT[e], e) for e in EFFORTS)],
+            value=effort,
+            description="esforço de raciocínio",
+        )
         self.condition_note = widgets.HTML()
-        for w in (self.snapshot, self.output_tokens, self.requests_per_day, self.usd_brl, self.price_kind, self.at_utc):
+        for w in (
+            self.snapshot,
+            self.output_tokens,
+            self.requests_per_day,
+            self.usd_brl,
+            self.price_kind,
+            self.at_utc,
+            self.effort,
+        ):
             w.style = {"description_width": "initial"}
         self.rate_note = widgets.HTML()
         self.summary = widgets.HTML()
@@ -130,7 +150,15 @@ class PriceCalculator:
         self._df = None
         self._set_default_rate()
         self.snapshot.observe(self._on_snapshot, names="value")
-        for w in (self.text, self.output_tokens, self.requests_per_day, self.usd_brl, self.price_kind, self.at_utc):
+        for w in (
+            self.text,
+            self.output_tokens,
+            self.requests_per_day,
+            self.usd_brl,
+            self.price_kind,
+            self.at_utc,
+            self.effort,
+        ):
             w.observe(self._update, names="value")
         self.widget = widgets.VBox(
             [
@@ -138,6 +166,7 @@ class PriceCalculator:
                 widgets.HBox([self.snapshot, self.output_tokens]),
                 widgets.HBox([self.requests_per_day, self.usd_brl]),
                 widgets.HBox([self.price_kind, self.at_utc]),
+                self.effort,
                 self.rate_note,
                 self.condition_note,
                 self.summary,
@@ -184,6 +213,7 @@ class PriceCalculator:
             brl_per_usd=rate,
             at_utc=at_utc,
             batch=self.price_kind.value == "batch",
+            effort=self.effort.value or None,
         )
         self.summary.value = (
             f"<p>{html.escape(snapshot_caption(self._df))} · texto de {number_pt(len(text))} caracteres · "

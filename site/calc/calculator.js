@@ -7,7 +7,7 @@
 // data-catalogue ("true" to offer the full catalogue), data-output-tokens.
 //
 // Public contract (tests and curious readers, in the console): window.llms101.ready, .encode(text, name),
-// .count(text, name), .costTable({text, outputTokens, snapshot, requestsPerDay, brlPerUsd}),
+// .count(text, name), .costTable({text, outputTokens, snapshot, requestsPerDay, brlPerUsd, effort}),
 // .catalogueTable({text, outputTokens, requestsPerDay, brlPerUsd}), .snapshots().
 
 import * as pricing from "./pricing.js";
@@ -192,8 +192,11 @@ async function countAll(text, names, onProgress = () => {}) {
   return out;
 }
 
-function settings({ outputTokens = 1_000, requestsPerDay = 1, brlPerUsd = null, atUtc = null, batch = false } = {}) {
+function settings({ outputTokens = 1_000, requestsPerDay = 1, brlPerUsd = null, atUtc = null, batch = false, effort = null } = {}) {
   checkTokens("outputTokens", outputTokens, MAX_OUTPUT_TOKENS);
+  if (effort !== null && !data.efforts.some((e) => e.id === effort)) {
+    throw new RangeError(`effort deve ser null (todos) ou um de: ${data.efforts.map((e) => e.id).join(", ")}`);
+  }
   if (atUtc !== null && !/^([01]\d|2[0-3]):[0-5]\d$/.test(atUtc)) throw new RangeError("atUtc deve ser um horário HH:MM (UTC)");
   if (typeof batch !== "boolean") throw new TypeError("batch deve ser true ou false");
   if (typeof requestsPerDay !== "number" || !(requestsPerDay >= 0) || !Number.isFinite(requestsPerDay)) {
@@ -202,7 +205,16 @@ function settings({ outputTokens = 1_000, requestsPerDay = 1, brlPerUsd = null, 
   if (brlPerUsd !== null && !(brlPerUsd > 0 && Number.isFinite(brlPerUsd))) {
     throw new RangeError("brlPerUsd deve ser positivo (ou null: sem taxa)");
   }
-  return { outputTokens, requestsPerDay, brlPerUsd, atUtc, batch, mtok: data.mtok, daysPerMonth: data.days_per_month };
+  return { outputTokens, requestsPerDay, brlPerUsd, atUtc, batch, effort, ...constants() };
+}
+
+function constants() {
+  return { mtok: data.mtok, daysPerMonth: data.days_per_month, noThinking: data.no_thinking_effort };
+}
+
+function effortLabel(effort) {
+  const found = data.efforts.find((e) => e.id === effort);
+  return found ? found.label : effort;
 }
 
 async function costTable({ text, snapshot = "latest", ...options } = {}) {
@@ -332,6 +344,9 @@ class Calculator {
       this.priceKind.append(el("option", { value, text: label }));
     }
     this.atUtc = el("input", { name: "at_utc", type: "time", step: 60 });
+    this.effort = el("select", { name: "effort" });
+    this.effort.append(el("option", { value: "", text: "todos (uma linha por esforço)" }));
+    for (const e of data.efforts) this.effort.append(el("option", { value: e.id, text: e.label }));
     this.filter = el("input", { name: "filter", type: "search", placeholder: "modelo, provedor ou criador" });
     this.sort = el("select", { name: "sort" });
     for (const [value, label] of [
@@ -346,7 +361,7 @@ class Calculator {
       this.setDefaultRate();
       this.update();
     });
-    for (const control of [this.output, this.requests, this.rate, this.priceKind, this.atUtc]) {
+    for (const control of [this.output, this.requests, this.rate, this.priceKind, this.atUtc, this.effort]) {
       control.addEventListener("input", () => this.schedule(150));
     }
     for (const control of [this.filter, this.sort]) control.addEventListener("input", () => this.render());
@@ -396,7 +411,8 @@ class Calculator {
         "div",
         { class: "llms101-controls" },
         this.field("Snapshot dos dados", this.snapshot),
-        this.field("Tokens de saída", this.output),
+        this.field("Tokens de saída", this.output, el("small", { class: "llms101-hint", text: "os da resposta; o raciocínio escondido vem à parte" })),
+        this.field("Esforço de raciocínio", this.effort),
         this.field("Pedidos por dia", this.requests),
         this.field("R$ por US$", this.rate, this.rateNote),
         this.field("Preço", this.priceKind),
@@ -478,7 +494,8 @@ class Calculator {
       else problems.push("R$ por US$: digite uma cotação positiva, ou deixe vazio");
     }
     const atUtc = this.atUtc.value ? this.atUtc.value.slice(0, 5) : null;
-    return { problems, outputTokens, requestsPerDay, brlPerUsd, atUtc, batch: this.priceKind.value === "batch" };
+    const effort = this.effort.value || null;
+    return { problems, outputTokens, requestsPerDay, brlPerUsd, atUtc, batch: this.priceKind.value === "batch", effort };
   }
 
   async update() {
@@ -502,7 +519,7 @@ class Calculator {
         }
       });
       if (version !== this.version) return;
-      const options = { ...chosen, mtok: data.mtok, daysPerMonth: data.days_per_month };
+      const options = { ...chosen, ...constants() };
       this.view = {
         snapshot: snap,
         counts,
@@ -574,11 +591,14 @@ class Calculator {
         if (r.tier_above_input_tokens > 0) notes.push(`preço da faixa > ${numberPt(r.tier_above_input_tokens, 0, "")} tokens`);
         if (r.price_condition === "batch") notes.push("lote");
         else if (r.price_condition) notes.push(`horário ${r.price_condition.slice(4)} UTC`);
+        if (r.reasoning_tokens > 0) notes.push(`+ ${numberPt(r.reasoning_tokens, 0, "")} tokens de raciocínio`);
+        else if (r.reasoning_tokens === null) notes.push("custo sem o raciocínio (sem medida)");
         const tier = notes.length ? ` (${notes.join("; ")})` : "";
+        const model = r.effort === null ? r.model : `${r.model} · ${effortLabel(r.effort)}`;
         return el(
           "tr",
-          { "data-llms101-cost-row": true, "data-model": r.model, "data-provider": r.provider, "data-cost-usd": r.cost_usd ?? "" },
-          el("td", { text: r.model }),
+          { "data-llms101-cost-row": true, "data-model": r.model, "data-provider": r.provider, "data-effort": r.effort ?? "", "data-cost-usd": r.cost_usd ?? "" },
+          el("td", { text: model }),
           el("td", { text: r.provider + tier }),
           el("td", { text: r.creator }),
           el("td", { class: "num", text: tokens }),
@@ -591,7 +611,10 @@ class Calculator {
     );
     this.costNote.textContent =
       `${shown.length} de ${rows.length} linhas. ≈ tokens estimados (o criador não publica o tokenizador); * preço estimado; ` +
-      `† velocidade mediana do modelo (o provedor não tem medida própria); "${m}": o número não está nos dados, nunca zero. ` +
+      `† mediana do modelo entre provedores (Artificial Analysis; o provedor não tem medida própria); tempo = espera pelo ` +
+      `primeiro token da resposta (o raciocínio vem antes) + a resposta. Modelos que raciocinam cobram o raciocínio ` +
+      `como tokens de saída: o custo inclui o esperado para o esforço escolhido, medido pelo Artificial Analysis; ` +
+      `"${m}": o número não está nos dados, nunca zero. ` +
       `Mês de ${data.days_per_month} dias. Prompts longos pagam a faixa de preço em que caem (o pedido inteiro, ` +
       `como os provedores cobram); "lote" sem preço nos dados fica "${m}".`;
     this.renderCatalogue();

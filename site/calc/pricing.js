@@ -45,11 +45,50 @@ export function rowPrices(row, inputTokens, options = {}) {
   return { input, output, condition, tier: Math.max(inputTier, outputTier) };
 }
 
-// calculators.pricing.cost_table's cost_usd (no cached input): (input * price_in + output * price_out) / 1M,
-// at the prices the request pays (rowPrices).
-export function requestCostUsd(prices, { inputTokens, outputTokens, mtok }) {
+// calculators.reasoning.reasoning_tokens: the thinking a request of `answerTokens` is expected to write (answer
+// tokens times the row's measured ratio; 0 at effort "none"); null where nothing was measured.
+export function reasoningTokens(row, answerTokens, noThinking = "none") {
+  if (row.effort === noThinking) return 0.0;
+  const ratio = row.reasoning_tokens_per_answer_token;
+  return ratio === null || ratio === undefined ? null : answerTokens * ratio;
+}
+
+// calculators.reasoning.effort_rows, on rows that already hold every effort (data.json): all of them (effort
+// null), or per (model, provider) the row of that effort — a model measured at one effort only keeps its row, and
+// an effort the data has no figure for gets a row of its own with those figures missing, never another effort's.
+export function effortRows(rows, effort = null) {
+  if (effort === null) return rows;
+  const out = [];
+  for (let i = 0; i < rows.length; ) {
+    let j = i;
+    while (j < rows.length && rows[j].model === rows[i].model && rows[j].provider === rows[i].provider) j++;
+    const group = rows.slice(i, j);
+    if (group.length === 1 && group[0].effort === null) out.push(group[0]);
+    else {
+      const found = group.find((r) => r.effort === effort);
+      out.push(
+        found ?? {
+          ...group[0],
+          effort,
+          ttft_s: null,
+          speed_tokens_per_s: null,
+          speed_basis: "missing",
+          ttft_basis: "missing",
+          reasoning_tokens_per_answer_token: null,
+          intelligence_index: null,
+        },
+      );
+    }
+    i = j;
+  }
+  return out;
+}
+
+// calculators.pricing.cost_table's cost_usd (no cached input): (input * price_in + (answer + reasoning) *
+// price_out) / 1M, at the prices the request pays (rowPrices); unmeasured thinking (null) is left out, and says so.
+export function requestCostUsd(prices, { inputTokens, outputTokens, mtok, reasoning = 0.0 }) {
   if (inputTokens === null || prices.input === null || prices.output === null) return null;
-  return (inputTokens * prices.input + 0.0 + outputTokens * prices.output) / mtok;
+  return (inputTokens * prices.input + 0.0 + (outputTokens + (reasoning ?? 0.0)) * prices.output) / mtok;
 }
 
 // calculators.pricing.monthly_cost_usd: one request's cost * requests per day * days.
@@ -62,7 +101,7 @@ export function usdToBrl(usd, brlPerUsd) {
   return usd === null || brlPerUsd === null ? null : usd * brlPerUsd;
 }
 
-// calculators.latency.latency_table's e2e_s: time to first token + output tokens / tokens per second.
+// calculators.latency.latency_table's e2e_s: time to the first answer token + answer tokens / tokens per second.
 export function e2eS(row, outputTokens) {
   if (row.ttft_s === null || row.speed_tokens_per_s === null) return null;
   return row.ttft_s + outputTokens / row.speed_tokens_per_s;
@@ -88,23 +127,28 @@ export function catalogueCostUsd(row, { inputTokens, outputTokens }) {
 // The cost rows of one snapshot, as `python -m calculators cost --file F --output-tokens N --json` gives them
 // (each at the tier its input tokens fall in, under the condition chosen), plus the month, the reais and the
 // response time. `counts` maps a tokenizer name to {count, exact} (count null when the page could not count it).
-export function costRows(snapshot, counts, { outputTokens, requestsPerDay, brlPerUsd, mtok, daysPerMonth, atUtc = null, batch = false }) {
+export function costRows(snapshot, counts, { outputTokens, requestsPerDay, brlPerUsd, mtok, daysPerMonth, atUtc = null, batch = false, effort = null, noThinking = "none" }) {
   const rows = [];
-  for (const row of snapshot.rows) {
+  for (const row of effortRows(snapshot.rows, effort)) {
     const counted = counts[row.tokenizer] || { count: null, exact: false };
     const inputTokens = counted.count;
     const prices = rowPrices(row, inputTokens ?? 0, { atUtc, batch });
-    const costUsd = requestCostUsd(prices, { inputTokens, outputTokens, mtok });
+    const reasoning = reasoningTokens(row, outputTokens, noThinking);
+    const costUsd = requestCostUsd(prices, { inputTokens, outputTokens, mtok, reasoning });
     const monthly = monthlyCostUsd(costUsd, { requestsPerDay, daysPerMonth });
     rows.push({
       model: row.model,
       provider: row.provider,
+      effort: row.effort,
       creator: row.creator,
       tokenizer: row.tokenizer,
       input_tokens: inputTokens,
       input_tokens_exact: counted.exact && row.tokenizer_exact,
       output_tokens: outputTokens,
+      reasoning_tokens: reasoning,
       cost_usd: costUsd,
+      cost_includes_reasoning: reasoning !== null,
+      intelligence_index: row.intelligence_index,
       price_estimate: row.price_estimate,
       monthly_cost_usd: monthly,
       cost_brl: usdToBrl(costUsd, brlPerUsd),

@@ -129,11 +129,17 @@ def _cli_rows(snapshot: str, text_file, output_tokens: int, *extra: str) -> list
 
 
 def _assert_same_rows(page_rows: list[dict], cli_rows: list[dict], label: str) -> None:
-    assert [(r["model"], r["provider"]) for r in page_rows] == [(r["model"], r["provider"]) for r in cli_rows], label
+    keys = ("model", "provider", "effort")
+    assert [tuple(r[k] for k in keys) for r in page_rows] == [tuple(r[k] for k in keys) for r in cli_rows], label
     for p, c in zip(page_rows, cli_rows, strict=True):
-        where = f"{label}: {c['model']} on {c['provider']}"
+        where = f"{label}: {c['model']} on {c['provider']} at effort {c['effort']}"
         assert p["input_tokens"] == c["input_tokens"], where
         assert p["output_tokens"] == c["output_tokens"], where
+        assert p["cost_includes_reasoning"] == c["cost_includes_reasoning"], where
+        if c["reasoning_tokens"] is None:
+            assert p["reasoning_tokens"] is None, where
+        else:
+            assert math.isclose(p["reasoning_tokens"], c["reasoning_tokens"], rel_tol=1e-12), where
         assert p["tier_above_input_tokens"] == c["tier_above_input_tokens"], where
         assert p["price_condition"] == c["price_condition"], where
         if c["cost_usd"] is None:
@@ -163,6 +169,49 @@ def test_cost_table_equals_the_cli_row_by_row(calc, tmp_path, snapshot, kind):
         # The long text is billed at Gemini's long-prompt tier, on its one Google row.
         gemini = [(r["provider"], r["tier_above_input_tokens"]) for r in rows if r["model"] == "Gemini 1.5 Pro"]
         assert gemini == [("Google", 128_000)]
+
+
+@pytest.mark.parametrize("effort", ["none", "low", "high", "max"])
+def test_reasoning_effort_equals_the_cli_row_by_row(calc, tmp_path, effort):
+    text = article_text()
+    path = tmp_path / "texto.txt"
+    path.write_text(text, encoding="utf-8")
+    cli = _cli_rows("latest", path, 1_000, "--effort", effort)
+    rows = calc.page.evaluate(
+        "([text, effort]) => window.llms101.costTable({text, snapshot: 'latest', outputTokens: 1000, effort})",
+        [text, effort],
+    )
+    _assert_same_rows(rows, cli, f"latest --effort {effort}")
+    assert any(r["reasoning_tokens"] for r in rows) == (effort != "none")
+    assert any(r["reasoning_tokens"] is None for r in rows)  # Claude Fable 5.2: no measurement, never a silent 0
+
+
+def test_an_unknown_effort_is_refused(calc):
+    message = calc.page.evaluate(
+        "() => window.llms101.costTable({text: 'oi', effort: 'turbo'}).then(() => 'no error', (e) => e.message)"
+    )
+    assert "effort" in message and "high" in message
+
+
+def test_the_effort_menu_changes_the_rows_and_says_what_thinking_costs(calc):
+    page = calc.page
+    page.fill("[data-llms101-input]", "Quanto custa pensar?")
+    page.select_option("select[name=effort]", "high")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-llms101-cost-row]')]"
+        ".every((r) => ['', 'high'].includes(r.dataset.effort)) && document.querySelector('[data-llms101-cost-row]')"
+    )
+    want = page.evaluate(
+        "() => window.llms101.costTable("
+        "{text: 'Quanto custa pensar?', outputTokens: 1000, requestsPerDay: 1000, effort: 'high'})"
+    )
+    oss = next(r for r in want if r["model"] == "gpt-oss-120b" and r["provider"] == "Groq")
+    row = page.locator("[data-llms101-cost-row][data-model='gpt-oss-120b'][data-provider='Groq']")
+    assert float(row.get_attribute("data-cost-usd")) == oss["cost_usd"]
+    assert "tokens de raciocínio" in row.inner_text() and "alto" in row.inner_text()
+    fable = page.locator("[data-llms101-cost-row][data-model='Claude Fable 5.2']").first
+    assert "custo sem o raciocínio" in fable.inner_text()
+    page.select_option("select[name=effort]", "")  # back to every effort, for the tests that follow
 
 
 @pytest.mark.parametrize(
