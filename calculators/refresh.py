@@ -611,7 +611,9 @@ def normalise_artificialanalysis(
             if item is None:
                 continue
             here = f"{where} (model {slug!r})"
-            note = f"AA: {_short(item['name'], 80)}; {AA_MEDIAN_NOTE}"
+            if len(item["name"]) > 1_000:  # a name goes whole into the notes (a cut could hide part of a secret)
+                raise _schema(f"{here}: a name of {len(item['name'])} characters")
+            note = f"AA: {item['name']}; {AA_MEDIAN_NOTE}"
             values: list[tuple[str, float, str]] = []
             for metric, paths in AA_FIELDS.items():
                 value = _aa_first(item, paths, here)

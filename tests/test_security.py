@@ -107,7 +107,7 @@ def aa_answer(*, followed_slug: str | None = None, unfollowed_slug: str | None =
     doc = json.loads((FIXTURES / "artificialanalysis_models.json").read_bytes())
     for item in doc["data"]:
         if item["name"] == "GPT-6 Astra" and followed_slug is not None:
-            item["slug"] = followed_slug  # still matched by its name: the slug goes into the figure's source
+            item["name"] += f" ({followed_slug})"  # a followed slug: its name goes into the figures' notes
         if item["slug"] == "some-other-model" and unfollowed_slug is not None:
             item["slug"] = unfollowed_slug  # not followed: the slug would be printed under "not followed"
     return json.dumps(doc).encode()
