@@ -120,11 +120,14 @@ def calculator_table(
     at_utc: str | None = None,
     batch: bool = False,
     effort: str | None = None,
+    every_effort: bool = False,
 ) -> pd.DataFrame:
     """Every (model, provider) of ``df`` with the cost of one request and of a month of them, in USD and BRL.
 
-    A model measured at several reasoning efforts has a row per effort (``reasoning.effort_rows``), or only the
-    row of ``effort``; the cost includes the expected reasoning tokens (``reasoning_tokens``) where measured.
+    With an ``effort``, or ``every_effort``, a model measured at several reasoning efforts gets the row of that
+    effort, or a row per effort (``reasoning.effort_rows``); the cost then includes the expected reasoning tokens
+    (``reasoning_tokens``) where they were measured. Without, each (model, provider) keeps one row, whose cost
+    leaves out the thinking of a model that has efforts (``cost_includes_reasoning`` says so).
 
     Give ``text`` (counted with each row's own tokenizer) or ``input_tokens``. ``cost_usd`` is
     ``pricing.cost_table``'s; ``monthly_cost_usd`` is that cost times requests a day times days; the BRL
@@ -137,7 +140,7 @@ def calculator_table(
              brl_per_usd=5.0) -> Claude 3 Opus on Anthropic: 0.12 USD a request, 3,600 USD a month, 18,000 BRL
     """
     if "effort" not in df:
-        df = effort_rows(df, effort)
+        df = effort_rows(df, effort) if effort or every_effort else df.assign(effort=None)
     costs = cost_table(
         df, text=text, input_tokens=input_tokens, output_tokens=output_tokens, at_utc=at_utc, batch=batch
     )

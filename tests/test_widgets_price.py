@@ -119,7 +119,12 @@ def test_switching_to_the_latest_snapshot():
     calc.output_tokens.value = 700
     calc.snapshot.value = latest["id"]
     expected = calculator_table(
-        load_snapshot(latest["id"]), text=calc.text.value, output_tokens=700, requests_per_day=1_000, brl_per_usd=None
+        load_snapshot(latest["id"]),
+        text=calc.text.value,
+        output_tokens=700,
+        requests_per_day=1_000,
+        brl_per_usd=None,
+        every_effort=True,  # the widget's menu starts at "todos": a row per effort
     )
     assert calc.view.attrs["snapshot"] == latest["id"]
     assert calc.view[["model", "provider", "input_tokens", "cost_usd"]].equals(

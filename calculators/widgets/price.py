@@ -214,6 +214,7 @@ class PriceCalculator:
             at_utc=at_utc,
             batch=self.price_kind.value == "batch",
             effort=self.effort.value or None,
+            every_effort=True,
         )
         self.summary.value = (
             f"<p>{html.escape(snapshot_caption(self._df))} · texto de {number_pt(len(text))} caracteres · "
