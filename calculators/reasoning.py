@@ -131,6 +131,27 @@ def effort_summary(df: pd.DataFrame, *, output_tokens: int) -> pd.DataFrame:
     return out
 
 
+def _extremes(rows: pd.DataFrame, known: str, columns: dict[str, str]) -> pd.DataFrame:
+    """Per model of ``rows`` (one row per (model, effort), in ``EFFORTS`` order): the ``columns`` (source -> name
+    stem) at the lowest and the highest effort where ``known`` is not missing, highest ``known`` first."""
+    out = []
+    for model, group in rows.groupby("model", sort=True):
+        measured = group[group[known].notna()]
+        low, high = (measured.iloc[0], measured.iloc[-1]) if len(measured) else (None, None)
+        row = {"model": model, "n_efforts": len(measured)}
+        for which, r in (("low", low), ("high", high)):
+            row[f"effort_{which}"] = None if r is None else r["effort"]
+            for source, stem in columns.items():
+                row[f"{stem}_{which}"] = math.nan if r is None else r[source]
+        row["as_of"] = None if high is None else high[f"{known}_as_of"]
+        out.append(row)
+    table = pd.DataFrame(out)
+    key = f"{columns[known]}_high"
+    table = table.sort_values([key, "model"], ascending=[False, True], na_position="last").reset_index(drop=True)
+    table.attrs.update(rows.attrs)
+    return table
+
+
 def index_by_model(df: pd.DataFrame) -> pd.DataFrame:
     """One row per model of a loaded snapshot: its Intelligence Index at the lowest and the highest effort measured
     (``index_low``, ``effort_low``, ``index_high``, ``effort_high``; the same for a model with one variant), the
@@ -139,22 +160,17 @@ def index_by_model(df: pd.DataFrame) -> pd.DataFrame:
     Example: index_by_model(load_snapshot("latest")).iloc[0] -> Claude Opus 5.5: 42.3 (low) to 57.6 (max)
     """
     rows = effort_rows(df).drop_duplicates(["model", "effort"])
-    out = []
-    for model, group in rows.groupby("model", sort=True):
-        known = group[group["intelligence_index"].notna()]
-        low, high = (known.iloc[0], known.iloc[-1]) if len(known) else (None, None)
-        out.append(
-            {
-                "model": model,
-                "effort_low": None if low is None else low["effort"],
-                "index_low": math.nan if low is None else low["intelligence_index"],
-                "effort_high": None if high is None else high["effort"],
-                "index_high": math.nan if high is None else high["intelligence_index"],
-                "n_efforts": len(known),
-                "as_of": None if high is None else high["intelligence_index_as_of"],
-            }
-        )
-    table = pd.DataFrame(out).sort_values(["index_high", "model"], ascending=[False, True], na_position="last")
-    table = table.reset_index(drop=True)
-    table.attrs.update(df.attrs)
-    return table
+    return _extremes(rows, "intelligence_index", {"intelligence_index": "index"})
+
+
+def wait_by_model(df: pd.DataFrame, *, output_tokens: int) -> pd.DataFrame:
+    """One row per model of a loaded snapshot: at the lowest and the highest effort with a measured time, the time
+    to the first answer token (``ttfat_low``/``_high``), the speed and the time of an answer of ``output_tokens``
+    (``e2e_low``/``_high``), from ``effort_summary``; longest wait first, models without a time last.
+
+    Example: wait_by_model(load_snapshot("latest"), output_tokens=500) -> GPT-6 Astra: 14.3 s (low) to
+             398.8 s (max)
+    """
+    rows = effort_summary(df, output_tokens=output_tokens).rename(columns={"model_ttfat_s_as_of": "e2e_s_as_of"})
+    columns = {"e2e_s": "e2e", "ttft_s": "ttfat", "speed_tokens_per_s": "speed"}
+    return _extremes(rows, "e2e_s", columns)
