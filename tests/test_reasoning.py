@@ -210,3 +210,21 @@ def test_ratios_are_finite_and_recomputable_from_their_note():
     for r in ratios.itertuples():
         reasoning, answer = re.match(r"([\d,]+) reasoning tokens for ([\d,]+) answer tokens", r.note).groups()
         assert math.isclose(r.value, int(reasoning.replace(",", "")) / int(answer.replace(",", "")), rel_tol=1e-6)
+
+
+def test_per_model_extremes_of_wait_and_index():
+    from calculators.reasoning import effort_summary, index_by_model, wait_by_model
+
+    today = load_snapshot("latest")
+    waits = wait_by_model(today, output_tokens=500).set_index("model")
+    astra = waits.loc["GPT-6 Astra"]
+    assert (astra["effort_low"], astra["effort_high"], astra["n_efforts"]) == ("low", "max", 5)
+    assert astra["ttfat_low"] == 2.61 and astra["e2e_high"] == pytest.approx(388.29 + 500 / 47.65)
+    assert waits["e2e_high"].dropna().is_monotonic_decreasing
+    assert waits.loc["Claude Fable 5.2", "n_efforts"] == 0 and math.isnan(waits.loc["Claude Fable 5.2", "e2e_high"])
+    index = index_by_model(today).set_index("model")
+    # GPT-6 Luna has an index at "medium" but no time there: each table takes the efforts its own figure has.
+    assert index.loc["GPT-6 Luna", "n_efforts"] == 6 and waits.loc["GPT-6 Luna", "n_efforts"] == 5
+    summary = effort_summary(today, output_tokens=500)
+    assert len(summary) == len(summary.drop_duplicates(["model", "effort"]))
+    assert set(summary["model"]) == set(today["model"])
