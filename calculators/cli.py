@@ -14,7 +14,10 @@ import os
 import sys
 from collections.abc import Callable
 
+import pandas as pd
+
 from .apikeys import key_in_url
+from .choose import choose
 from .data import EFFORTS, MAX_TOKENS, DataError, list_snapshots, load_snapshot
 from .latency import latency_table
 from .pricing import check_time_utc, cost_table
@@ -314,6 +317,47 @@ def cmd_latency(args) -> int:
     return 0
 
 
+def cmd_choose(args) -> int:
+    df = effort_rows(load_snapshot(args.snapshot), args.effort)
+    metric = "intelligence_index" if df["intelligence_index"].notna().any() else "quality_index"
+    view = choose(
+        df,
+        input_tokens=args.input_tokens,
+        output_tokens=args.output_tokens,
+        requests_per_day=args.requests_per_day,
+        min_quality=args.min_quality,
+        max_e2e_s=args.max_seconds,
+        open_weights=True if args.open_weights else False if args.closed else None,
+        quality_metric=metric,
+    )
+    rows = [
+        {
+            "rank": None if r.rank is pd.NA else int(r.rank),
+            "model": r.model,
+            "provider": r.provider,
+            "effort": r.effort,
+            "status": r.status,
+            "reason": r.reason,
+            "monthly_cost_usd": _number(r.monthly_cost_usd),
+            "cost_includes_reasoning": bool(r.cost_includes_reasoning),
+            "e2e_s": _number(r.e2e_s),
+            "quality": _number(r.quality),
+            "quality_metric": metric,
+            "notes": r.notes,
+        }
+        for r in view.itertuples()
+    ]
+    if args.json:
+        print(json_text(rows))
+    else:
+        print(f"snapshot {df.attrs['snapshot']} (as of {df.attrs['as_of']}); quality: {metric}")
+        columns = ["rank", "model", "provider", "status", "monthly_cost_usd", "e2e_s", "quality", "reason"]
+        if any(r["effort"] for r in rows):
+            columns[3:3] = ["effort"]
+        _print_table(rows, columns)
+    return 0
+
+
 def _basis(speed_basis: str, ttft_basis: str) -> str:
     """Where a row's times come from: "provider", "model median", or "missing" when either is missing."""
     return (
@@ -396,6 +440,27 @@ def build_parser() -> argparse.ArgumentParser:
     _effort_arg(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_latency)
+
+    p = sub.add_parser(
+        "choose",
+        help="the lab: every model and provider checked against a workload and limits, the ones that fit ranked",
+    )
+    p.add_argument("--snapshot", required=True)
+    p.add_argument("--input-tokens", type=_token_count, required=True)
+    p.add_argument("--output-tokens", type=_token_count, required=True)
+    p.add_argument("--requests-per-day", type=real_number(0, 1e12), required=True)
+    p.add_argument(
+        "--min-quality",
+        type=real_number(0, 100),
+        help="lowest index accepted: the snapshot's Intelligence Index (2026) where it has one, else its quality index",
+    )
+    p.add_argument("--max-seconds", type=real_number(0, 86_400, above_minimum=True), help="longest answer accepted")
+    weights = p.add_mutually_exclusive_group()
+    weights.add_argument("--open-weights", action="store_true", help="only models whose weights are published")
+    weights.add_argument("--closed", action="store_true", help="only models whose weights are not published")
+    _effort_arg(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_choose)
 
     p = sub.add_parser("snapshots", help="the dataset's snapshots and their as-of dates")
     p.add_argument("--json", action="store_true")

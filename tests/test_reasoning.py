@@ -228,3 +228,18 @@ def test_per_model_extremes_of_wait_and_index():
     summary = effort_summary(today, output_tokens=500)
     assert len(summary) == len(summary.drop_duplicates(["model", "effort"]))
     assert set(summary["model"]) == set(today["model"])
+
+
+def test_choose_on_the_command_line_takes_an_effort_and_today_s_index():
+    args = ["choose", "--snapshot", "latest", "--input-tokens", "2000", "--output-tokens", "500"]
+    args += ["--requests-per-day", "1000", "--min-quality", "40", "--max-seconds", "20", "--json"]
+    low = json.loads(run(*args, "--effort", "low").stdout)
+    assert {r["quality_metric"] for r in low} == {"intelligence_index"}
+    fits = [r for r in low if r["status"] == "atende"]
+    assert fits and [r["rank"] for r in fits] == list(range(1, len(fits) + 1))
+    assert all(r["effort"] in ("low", None) and r["e2e_s"] <= 20 and r["quality"] >= 40 for r in fits)
+    maximum = json.loads(run(*args, "--effort", "max").stdout)
+    opus = next(r for r in maximum if r["model"] == "Claude Opus 5.5" and r["provider"] == "Anthropic")
+    assert opus["status"] == "não atende" and "tempo de resposta" in opus["reason"]
+    then = json.loads(run(*args[:-1], "--snapshot", "2024-05", "--json").stdout)
+    assert {r["quality_metric"] for r in then} == {"quality_index"}
