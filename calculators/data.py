@@ -5,9 +5,9 @@ A snapshot is a folder under ``data/snapshots/`` with three files:
 - ``snapshot.json``: ``{"id", "as_of", "title", "description"}``;
 - ``models.csv``: ``model, creator, tokenizer``;
 - ``figures.csv``: one figure a row: ``model, provider, metric, value, as_of, confidence, source, note``, and
-  optionally ``above_input_tokens, condition, starts_on``. An empty ``provider`` means a model-level figure (quality, MMLU,
-  open weights...). A price may come in tiers and conditions: ``above_input_tokens`` N (the price of a request
-  whose input tokens exceed N, the whole request at that price) and ``condition`` (``batch``, or a UTC
+  optionally ``above_input_tokens, condition, starts_on``. An empty ``provider`` means a model-level figure
+  (quality, MMLU, open weights...). A price may come in tiers and conditions: ``above_input_tokens`` N (the price
+  of a request whose input tokens exceed N, the whole request at that price) and ``condition`` (``batch``, or a UTC
   time-of-day window ``utc HH:MM-HH:MM``). Every tier and condition needs the ordinary base price beside it. A
   price may be scheduled: ``starts_on`` (YYYY-MM-DD) is the day it takes effect, and the price before it (an
   earlier ``starts_on``, or none) ends the day before.
