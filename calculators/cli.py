@@ -17,7 +17,7 @@ from collections.abc import Callable
 from .apikeys import key_in_url
 from .data import MAX_TOKENS, DataError, list_snapshots, load_snapshot
 from .latency import latency_table
-from .pricing import check_time_utc, cost_table
+from .pricing import check_day, check_time_utc, cost_table, today_utc
 from .tokens import TOKENIZERS, count_tokens, encode, list_tokenizers
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -218,6 +218,13 @@ def _time_utc(text: str) -> str:
     return text
 
 
+def _day(text: str) -> str:
+    try:
+        return check_day(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def cmd_cost(args) -> int:
     df = load_snapshot(args.snapshot)
     options = {
@@ -225,6 +232,7 @@ def cmd_cost(args) -> int:
         "cached_input_tokens": args.cached_input_tokens,
         "at_utc": args.at,
         "batch": args.batch,
+        "on": args.on or today_utc(),
     }
     try:
         if args.input_tokens is not None:
@@ -242,13 +250,17 @@ def cmd_cost(args) -> int:
             "tier_above_input_tokens": int(r.tier_above_input_tokens),
             "price_condition": r.price_condition,
             "cost_usd": _number(r.cost_usd),
+            "price_note": r.price_note,
         }
         for r in table.itertuples()
     ]
     if args.json:
         print(json_text(rows))
     else:
-        print(f"snapshot {df.attrs['snapshot']} (as of {df.attrs['as_of']}); 'missing' = no figure in the data")
+        print(
+            f"snapshot {df.attrs['snapshot']} (as of {df.attrs['as_of']}), priced on {options['on']}; "
+            "'missing' = no figure in the data"
+        )
         columns = ["model", "provider", "input_tokens", "output_tokens"]
         shown = [dict(r) for r in rows]
         if any(r["tier_above_input_tokens"] for r in rows):
@@ -259,6 +271,8 @@ def cmd_cost(args) -> int:
             columns.append("condition")
             for r in shown:
                 r["condition"] = r["price_condition"] or "ordinary"
+        if any(r["price_note"] for r in rows):
+            columns.append("price_note")
         _print_table(shown, [*columns, "cost_usd"])
     return 0
 
@@ -328,6 +342,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cached-input-tokens", type=_token_count, default=0)
     p.add_argument("--at", type=_time_utc, metavar="HH:MM", help="time of the request, UTC: applies time-of-day prices")
     p.add_argument("--batch", action="store_true", help="the batch API's price (missing where the data has none)")
+    p.add_argument(
+        "--on",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="the day the request is sent: applies the prices in effect that day (default: today, UTC)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_cost)
 

@@ -194,10 +194,11 @@ def test_request_fee(rows):
 def test_time_of_day_prices(rows):
     chat = find(rows, "deepseek", "deepseek-chat")
     assert chat["conditional"] is True
-    assert chat["price_note"] == "price at 2026-11-26 12:00 UTC; time-of-day prices exist"
-    evening = find(catalogue_rows(at=dt.datetime(2026, 11, 26, 18, 0, tzinfo=UTC)), "deepseek", "deepseek-chat")
+    day = CATALOGUE_TIMESTAMP.date().isoformat()  # the newest snapshot's date
+    assert chat["price_note"] == f"price at {day} 12:00 UTC; time-of-day prices exist"
+    evening = find(catalogue_rows(at=CATALOGUE_TIMESTAMP.replace(hour=18)), "deepseek", "deepseek-chat")
     assert evening["input_usd_per_mtok"] < chat["input_usd_per_mtok"]
-    assert evening["price_note"] == "price at 2026-11-26 18:00 UTC; time-of-day prices exist"
+    assert evening["price_note"] == f"price at {day} 18:00 UTC; time-of-day prices exist"
     assert find(rows, "openai", "gpt-4o")["price_note"] == ""
 
 

@@ -48,6 +48,7 @@ def test_cost_json():
         "tier_above_input_tokens",
         "price_condition",
         "cost_usd",
+        "price_note",
     }
     assert {r["tier_above_input_tokens"] for r in rows} == {0} and {r["price_condition"] for r in rows} == {""}
     opus = next(r for r in rows if r["model"] == "Claude 3 Opus" and r["provider"] == "Anthropic")
