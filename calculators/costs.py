@@ -101,6 +101,8 @@ CALCULATOR_COLUMNS = [
     "monthly_cost_usd",
     "cost_brl",
     "monthly_cost_brl",
+    "price_note",
+    "priced_on",
 ]
 
 
@@ -115,13 +117,15 @@ def calculator_table(
     days_per_month: float = DAYS_PER_MONTH,
     at_utc: str | None = None,
     batch: bool = False,
+    on: str | None = None,
 ) -> pd.DataFrame:
     """Every (model, provider) of ``df`` with the cost of one request and of a month of them, in USD and BRL.
 
     Give ``text`` (counted with each row's own tokenizer) or ``input_tokens``. ``cost_usd`` is
     ``pricing.cost_table``'s; ``monthly_cost_usd`` is ``pricing.monthly_cost_usd`` on each row's price; the BRL
     columns are ``fx.usd_to_brl`` at ``brl_per_usd`` (missing when no rate is given). Long prompts pay their
-    row's tier (``tier_above_input_tokens``); ``at_utc`` and ``batch`` as in ``cost_table``. A missing price gives
+    row's tier (``tier_above_input_tokens``); ``at_utc``, ``batch`` and ``on`` (the day of the request, with
+    ``price_note``) as in ``cost_table``. A missing price gives
     missing costs, never zero. Sorted from the cheapest request to the
     dearest, missing costs last.
 
@@ -129,7 +133,7 @@ def calculator_table(
              brl_per_usd=5.0) -> Claude 3 Opus on Anthropic: 0.12 USD a request, 3,600 USD a month, 18,000 BRL
     """
     costs = cost_table(
-        df, text=text, input_tokens=input_tokens, output_tokens=output_tokens, at_utc=at_utc, batch=batch
+        df, text=text, input_tokens=input_tokens, output_tokens=output_tokens, at_utc=at_utc, batch=batch, on=on
     )
     costs = costs.copy()
     costs["price_estimate"] = price_is_estimate(costs)

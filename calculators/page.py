@@ -28,7 +28,7 @@ from .data import list_snapshots, load_snapshot
 from .formatting import MISSING_PT
 from .fx import default_usd_brl
 from .latency import latency_table
-from .pricing import MTOK
+from .pricing import MTOK, PRICE_NOTE_DAYS, PRICE_STALE_DAYS, REFRESH_COMMAND
 from .tokens import ESTIMATE_RULES, MAX_DISPLAY_TOKENS, TOKENIZERS, tokenizer_source
 
 PAGE_DATA_FORMAT = 1
@@ -73,6 +73,12 @@ def snapshot_rows(df: pd.DataFrame) -> list[dict]:
                 # [condition, metric, above_input_tokens, usd_per_mtok]: tiers and conditional prices
                 "price_variants": [
                     [v.condition, v.metric, v.above_input_tokens, v.usd_per_mtok] for v in r.price_variants
+                ],
+                # [starts_on, condition, metric, above_input_tokens, usd_per_mtok]: every price of a row whose
+                # prices are scheduled (data.ScheduledPrice), resolved for the request's day by pricing.prices_on
+                "price_schedule": [
+                    [p.starts_on, p.condition, p.metric, p.above_input_tokens, p.usd_per_mtok]
+                    for p in getattr(r, "price_schedule", ())
                 ],
             }
         )
@@ -143,6 +149,9 @@ def page_data() -> dict:
         "cost_decimals": COST_DECIMALS,
         "monthly_decimals": MONTHLY_DECIMALS,
         "catalogue_as_of": CATALOGUE_TIMESTAMP.strftime("%Y-%m-%d %H:%M UTC"),
+        "price_note_days": PRICE_NOTE_DAYS,
+        "price_stale_days": PRICE_STALE_DAYS,
+        "refresh_command": REFRESH_COMMAND,
         "tokenizers": tokenizers_data(),
         "snapshots": snapshots,
     }

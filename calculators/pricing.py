@@ -175,6 +175,34 @@ def price_change_note(schedule, on: str, *, days: int = PRICE_NOTE_DAYS) -> str:
     return "; ".join(notes)
 
 
+PRICE_STALE_DAYS = 90  # past this age a snapshot's prices may be out of date: the page and widgets say so
+REFRESH_COMMAND = "python -m calculators refresh --source genai-prices"
+
+
+def price_age_note(as_of: str, on: str) -> str:
+    """How old a snapshot's prices are on the day ``on``, in Portuguese; past ``PRICE_STALE_DAYS`` days, a warning
+    that says how to refresh them. ``as_of`` may be a month (``2024-05``: its first day counts).
+
+    Example: price_age_note("2026-11-26", "2026-12-06") -> 'preços de 26/11/2026, há 10 dias'
+             price_age_note("2026-12-06", "2026-12-06") -> 'preços de 06/12/2026, do próprio dia'
+    """
+    start = dt.date.fromisoformat(as_of if len(as_of) == 10 else as_of + "-01")
+    shown = _day_pt(start) if len(as_of) == 10 else f"{start.month:02d}/{start.year}"
+    days = (dt.date.fromisoformat(on) - start).days
+    if days == 0:
+        return f"preços de {shown}, do próprio dia"
+    if days < 0:
+        return f"preços de {shown}, {-days} dia{'s' if days < -1 else ''} depois da data do pedido"
+    note = f"preços de {shown}, há {days} dia{'s' if days > 1 else ''}"
+    if days > PRICE_STALE_DAYS:
+        note += (
+            f". Atenção: têm mais de {PRICE_STALE_DAYS} dias e podem estar desatualizados: escolha o snapshot mais "
+            f"recente, confira a página de preços do provedor ou atualize os dados com {REFRESH_COMMAND} (README do "
+            "repositório)"
+        )
+    return note
+
+
 def long_prompt_tier(variants) -> tuple[int, dict[str, float]]:
     """The one long-prompt tier of a row's ordinary prices: ``(above_input_tokens, {metric: usd_per_mtok})``, or
     ``(0, {})`` without one. Raises ValueError on a row with several thresholds (the charts draw one).

@@ -8,6 +8,7 @@ kernel (Jupyter, Binder, Colab); the static site has the browser-side charts of 
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import ipywidgets as widgets
@@ -20,7 +21,7 @@ from ..charts.tokens import number_pt
 from ..costs import DAYS_PER_MONTH, article_text, calculator_table, token_count_table
 from ..data import list_snapshots, load_snapshot
 from ..fx import default_usd_brl
-from ..pricing import check_time_utc
+from ..pricing import check_time_utc, price_age_note, today_utc
 
 
 def brl_pt(value) -> str:
@@ -63,6 +64,8 @@ def costs_html(view: pd.DataFrame) -> str:
             notes.append(f"preço de prompt longo, > {number_pt(r.tier_above_input_tokens, 0)} tokens")
         if r.price_condition:
             notes.append("lote" if r.price_condition == "batch" else f"horário {r.price_condition[4:]} UTC")
+        if getattr(r, "price_note", ""):
+            notes.append(r.price_note)
         rows.append(
             [
                 r.model,
@@ -82,8 +85,9 @@ class PriceCalculator:
     """Textarea (the article by default) in; token counts, a cost table and a chart out.
 
     Controls: ``text``, ``output_tokens``, ``requests_per_day``, ``usd_brl`` (reais per dollar; 0 means "no rate":
-    only dollars), ``snapshot``, ``price_kind`` ("ordinary" or "batch") and ``at_utc`` (HH:MM, UTC; empty for the
-    ordinary price). ``view`` is the last ``costs.calculator_table`` (one row per (model, provider));
+    only dollars), ``snapshot``, ``price_kind`` ("ordinary" or "batch"), ``at_utc`` (HH:MM, UTC; empty for the
+    ordinary price) and ``request_date`` (the day of the request: scheduled prices apply from their day; default
+    today, UTC). ``view`` is the last ``costs.calculator_table`` (one row per (model, provider));
     ``token_counts`` the last ``costs.token_count_table``. The displayed output has one row per (model,
     provider) whatever the text's size: the text itself is never echoed.
     """
@@ -117,6 +121,9 @@ class PriceCalculator:
             description="preço",
         )
         self.at_utc = widgets.Text(value="", placeholder="HH:MM", description="horário do pedido (UTC)")
+        # The day the request is sent: scheduled prices apply from their day (default today, UTC).
+        self.request_date = widgets.DatePicker(value=dt.date.fromisoformat(today_utc()), description="data do pedido")
+        self.request_date.style = {"description_width": "initial"}
         self.condition_note = widgets.HTML()
         for w in (self.snapshot, self.output_tokens, self.requests_per_day, self.usd_brl, self.price_kind, self.at_utc):
             w.style = {"description_width": "initial"}
@@ -132,12 +139,13 @@ class PriceCalculator:
         self.snapshot.observe(self._on_snapshot, names="value")
         for w in (self.text, self.output_tokens, self.requests_per_day, self.usd_brl, self.price_kind, self.at_utc):
             w.observe(self._update, names="value")
+        self.request_date.observe(self._update, names="value")
         self.widget = widgets.VBox(
             [
                 self.text,
                 widgets.HBox([self.snapshot, self.output_tokens]),
                 widgets.HBox([self.requests_per_day, self.usd_brl]),
-                widgets.HBox([self.price_kind, self.at_utc]),
+                widgets.HBox([self.price_kind, self.at_utc, self.request_date]),
                 self.rate_note,
                 self.condition_note,
                 self.summary,
@@ -175,6 +183,7 @@ class PriceCalculator:
             self.condition_note.value = "<p>Horário: digite HH:MM (UTC), ou deixe vazio para o preço normal.</p>"
             return  # keep the last table until the time is whole
         self.condition_note.value = ""
+        on = (self.request_date.value or dt.date.fromisoformat(today_utc())).isoformat()
         self.token_counts = token_count_table(text, self._df)
         self.view = calculator_table(
             self._df,
@@ -184,9 +193,12 @@ class PriceCalculator:
             brl_per_usd=rate,
             at_utc=at_utc,
             batch=self.price_kind.value == "batch",
+            on=on,
         )
         self.summary.value = (
-            f"<p>{html.escape(snapshot_caption(self._df))} · texto de {number_pt(len(text))} caracteres · "
+            f"<p>{html.escape(snapshot_caption(self._df))} · "
+            f"{html.escape(price_age_note(self._df.attrs['as_of'], on))} · "
+            f"texto de {number_pt(len(text))} caracteres · "
             f"{number_pt(self.output_tokens.value)} tokens de saída por pedido · "
             f"{number_pt(self.requests_per_day.value)} pedidos por dia, {DAYS_PER_MONTH} dias por mês</p>"
         )

@@ -7,8 +7,9 @@
 // data-catalogue ("true" to offer the full catalogue), data-output-tokens.
 //
 // Public contract (tests and curious readers, in the console): window.llms101.ready, .encode(text, name),
-// .count(text, name), .costTable({text, outputTokens, snapshot, requestsPerDay, brlPerUsd}),
-// .catalogueTable({text, outputTokens, requestsPerDay, brlPerUsd}), .snapshots().
+// .count(text, name), .costTable({text, outputTokens, snapshot, requestsPerDay, brlPerUsd, date}),
+// .catalogueTable({text, outputTokens, requestsPerDay, brlPerUsd, date}), .snapshots(). `date` (YYYY-MM-DD) is
+// the day of the request, as the CLI's --on: scheduled prices apply from their day (default: the reader's today).
 
 import * as pricing from "./pricing.js";
 
@@ -192,8 +193,22 @@ async function countAll(text, names, onProgress = () => {}) {
   return out;
 }
 
-function settings({ outputTokens = 1_000, requestsPerDay = 1, brlPerUsd = null, atUtc = null, batch = false } = {}) {
+// The reader's today, YYYY-MM-DD, on the reader's own calendar.
+function readerToday() {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+}
+
+function checkDate(date) {
+  const match = typeof date === "string" && /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const parsed = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
+  if (!parsed || parsed.toISOString().slice(0, 10) !== date) throw new RangeError("date deve ser um dia AAAA-MM-DD");
+  return date;
+}
+
+function settings({ outputTokens = 1_000, requestsPerDay = 1, brlPerUsd = null, atUtc = null, batch = false, date = readerToday() } = {}) {
   checkTokens("outputTokens", outputTokens, MAX_OUTPUT_TOKENS);
+  checkDate(date);
   if (atUtc !== null && !/^([01]\d|2[0-3]):[0-5]\d$/.test(atUtc)) throw new RangeError("atUtc deve ser um horário HH:MM (UTC)");
   if (typeof batch !== "boolean") throw new TypeError("batch deve ser true ou false");
   if (typeof requestsPerDay !== "number" || !(requestsPerDay >= 0) || !Number.isFinite(requestsPerDay)) {
@@ -202,7 +217,17 @@ function settings({ outputTokens = 1_000, requestsPerDay = 1, brlPerUsd = null, 
   if (brlPerUsd !== null && !(brlPerUsd > 0 && Number.isFinite(brlPerUsd))) {
     throw new RangeError("brlPerUsd deve ser positivo (ou null: sem taxa)");
   }
-  return { outputTokens, requestsPerDay, brlPerUsd, atUtc, batch, mtok: data.mtok, daysPerMonth: data.days_per_month };
+  return {
+    outputTokens,
+    requestsPerDay,
+    brlPerUsd,
+    atUtc,
+    batch,
+    date,
+    noteDays: data.price_note_days,
+    mtok: data.mtok,
+    daysPerMonth: data.days_per_month,
+  };
 }
 
 async function costTable({ text, snapshot = "latest", ...options } = {}) {
@@ -332,6 +357,10 @@ class Calculator {
       this.priceKind.append(el("option", { value, text: label }));
     }
     this.atUtc = el("input", { name: "at_utc", type: "time", step: 60 });
+    // The day of the request: scheduled prices apply from their day (the CLI's --on); the reader's today by default.
+    this.requestDate = el("input", { name: "request_date", type: "date", required: true });
+    this.requestDate.value = readerToday();
+    this.priceAge = el("p", { class: "llms101-hint", "data-llms101-price-age": true });
     this.filter = el("input", { name: "filter", type: "search", placeholder: "modelo, provedor ou criador" });
     this.sort = el("select", { name: "sort" });
     for (const [value, label] of [
@@ -346,7 +375,7 @@ class Calculator {
       this.setDefaultRate();
       this.update();
     });
-    for (const control of [this.output, this.requests, this.rate, this.priceKind, this.atUtc]) {
+    for (const control of [this.output, this.requests, this.rate, this.priceKind, this.atUtc, this.requestDate]) {
       control.addEventListener("input", () => this.schedule(150));
     }
     for (const control of [this.filter, this.sort]) control.addEventListener("input", () => this.render());
@@ -401,6 +430,7 @@ class Calculator {
         this.field("R$ por US$", this.rate, this.rateNote),
         this.field("Preço", this.priceKind),
         this.field("Horário do pedido (UTC)", this.atUtc, el("small", { class: "llms101-hint", text: "vazio: preço normal; alguns provedores cobram diferente em certos horários" })),
+        this.field("Data do pedido", this.requestDate, el("small", { class: "llms101-hint", text: "os preços que mudam numa data valem a partir dela; padrão: hoje" })),
         this.field("Filtrar", this.filter),
         this.field("Ordenar por", this.sort),
       ),
@@ -410,6 +440,7 @@ class Calculator {
         this.costs,
         true,
       ),
+      this.priceAge,
       this.costNote,
     );
     if (this.withCatalogue) this.buildCatalogue(table);
@@ -478,7 +509,14 @@ class Calculator {
       else problems.push("R$ por US$: digite uma cotação positiva, ou deixe vazio");
     }
     const atUtc = this.atUtc.value ? this.atUtc.value.slice(0, 5) : null;
-    return { problems, outputTokens, requestsPerDay, brlPerUsd, atUtc, batch: this.priceKind.value === "batch" };
+    let date = this.requestDate.value;
+    try {
+      checkDate(date);
+    } catch {
+      problems.push("Data do pedido: escolha um dia");
+      date = null;
+    }
+    return { problems, outputTokens, requestsPerDay, brlPerUsd, atUtc, date, batch: this.priceKind.value === "batch" };
   }
 
   async update() {
@@ -502,10 +540,11 @@ class Calculator {
         }
       });
       if (version !== this.version) return;
-      const options = { ...chosen, mtok: data.mtok, daysPerMonth: data.days_per_month };
+      const options = { ...chosen, noteDays: data.price_note_days, mtok: data.mtok, daysPerMonth: data.days_per_month };
       this.view = {
         snapshot: snap,
         counts,
+        date: chosen.date,
         rows: pricing.costRows(snap, counts, options),
         catalogue: cat ? pricing.catalogueRows(cat, counts, options) : null,
         ms: performance.now() - started,
@@ -574,10 +613,11 @@ class Calculator {
         if (r.tier_above_input_tokens > 0) notes.push(`preço da faixa > ${numberPt(r.tier_above_input_tokens, 0, "")} tokens`);
         if (r.price_condition === "batch") notes.push("lote");
         else if (r.price_condition) notes.push(`horário ${r.price_condition.slice(4)} UTC`);
+        if (r.price_note) notes.push(r.price_note);
         const tier = notes.length ? ` (${notes.join("; ")})` : "";
         return el(
           "tr",
-          { "data-llms101-cost-row": true, "data-model": r.model, "data-provider": r.provider, "data-cost-usd": r.cost_usd ?? "" },
+          { "data-llms101-cost-row": true, "data-model": r.model, "data-provider": r.provider, "data-cost-usd": r.cost_usd ?? "", "data-price-note": r.price_note || null },
           el("td", { text: r.model }),
           el("td", { text: r.provider + tier }),
           el("td", { text: r.creator }),
@@ -589,6 +629,9 @@ class Calculator {
         );
       }),
     );
+    const age = pricing.priceAgeNote(snapshot.as_of, this.view.date, { staleDays: data.price_stale_days, refreshCommand: data.refresh_command });
+    this.priceAge.textContent = `Data do pedido ${pricing.dayPt(this.view.date)}: ${age}.`;
+    this.priceAge.dataset.stale = String(age.includes("Atenção"));
     this.costNote.textContent =
       `${shown.length} de ${rows.length} linhas. ≈ tokens estimados (o criador não publica o tokenizador); * preço estimado; ` +
       `† velocidade mediana do modelo (o provedor não tem medida própria); "${m}": o número não está nos dados, nunca zero. ` +
@@ -607,7 +650,8 @@ class Calculator {
     const providers = new Set(all.map((r) => r.provider)).size;
     this.catalogueNote.textContent =
       `${numberPt(all.length, 0, "")} pares (modelo, provedor) de ${providers} provedores, preços do genai-prices ` +
-      `resolvidos em ${data.catalogue_as_of}. ${numberPt(matches.length, 0, "")} combinam com a busca; ` +
+      `resolvidos em ${data.catalogue_as_of}, com as mudanças de preço programadas aplicadas na data do pedido ` +
+      `(${pricing.dayPt(this.view.date)}). ${numberPt(matches.length, 0, "")} combinam com a busca; ` +
       `mostrando os ${Math.min(CATALOGUE_SHOWN, matches.length)} mais baratos para o seu texto.`;
     this.catalogueBody.replaceChildren(
       ...matches.slice(0, CATALOGUE_SHOWN).map((r) => {
@@ -615,10 +659,11 @@ class Calculator {
         if (r.applied_tier !== null) notes.push(`preço da faixa > ${numberPt(r.applied_tier, 0, "")} tokens`);
         if (r.other_charges.length) notes.push(`outras cobranças possíveis (${r.other_charges.join(", ")})`);
         if (r.price_note) notes.push(r.price_note);
+        if (r.change_note) notes.push(r.change_note);
         if (r.deprecated) notes.push("descontinuado");
         return el(
           "tr",
-          { "data-llms101-catalogue-row": true, "data-model-id": r.model_id, "data-provider-id": r.provider_id, "data-cost-usd": r.cost_usd ?? "" },
+          { "data-llms101-catalogue-row": true, "data-model-id": r.model_id, "data-provider-id": r.provider_id, "data-cost-usd": r.cost_usd ?? "", "data-change-note": r.change_note || null },
           el("td", { text: r.model }),
           el("td", { text: r.provider }),
           el("td", { text: r.tokenizer }),
