@@ -133,8 +133,8 @@ def prices_on(schedule, on: str) -> tuple[dict[str, float], tuple]:
     base: dict[str, float] = {}
     variants = []
     for p in schedule:
-        if chosen.get((p.metric, p.condition)) != p.starts_on or (p.metric, p.condition) not in chosen:
-            continue
+        if (p.metric, p.condition) not in chosen or chosen[(p.metric, p.condition)] != p.starts_on:
+            continue  # an earlier price of this (metric, condition), or one that has not started yet
         if p.condition == "" and p.above_input_tokens == 0:
             base[p.metric] = p.usd_per_mtok
         else:
