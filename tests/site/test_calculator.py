@@ -4,7 +4,9 @@
   texts and the whole article; estimates equal ``count_tokens``;
 - ``window.llms101.costTable`` equals ``python -m calculators cost --file F --output-tokens N --json`` row by row,
   for the article and for a ~1 MB text, on every snapshot (the long text crosses the long-prompt tiers);
-- the catalogue's costs equal ``calculators.catalogue.catalogue_cost_usd`` on every row;
+- with a ``date``, ``costTable`` equals ``cost --on DATE`` (costs and notes) the day before and the day of every
+  scheduled change, and the "Data do pedido" control moves prices and shows the notes and the age of the prices;
+- the catalogue's costs equal ``calculators.catalogue.catalogue_cost_usd`` on every row, on two dates;
 - typing into the box updates the counts and the rows; a 5 MB paste leaves no main-thread task over 1 s;
 - bad input gets a message and keeps the text; screenshots at 1280 and 390 px.
 
