@@ -765,16 +765,16 @@ def in_effect_rows(rows: Iterable[dict[str, str]], on: str) -> list[dict[str, st
     "" so that the prices two snapshots charge on their own dates compare by (model, provider, metric, tier,
     condition)."""
     rows = list(rows)
+
+    def group(r: dict[str, str]) -> tuple[str, ...]:  # a price and its tiers change together
+        return tuple(r.get(c) or "" for c in FIGURE_KEY if c not in ("above_input_tokens", "starts_on"))
+
     chosen: dict[tuple[str, ...], str] = {}
     for r in rows:
-        key, start = row_key(r)[:3] + row_key(r)[4:5], r.get("starts_on") or ""
-        if start <= on and start >= chosen.get(key, ""):
-            chosen[key] = start
-    return [
-        {**r, "starts_on": ""}
-        for r in rows
-        if chosen.get(row_key(r)[:3] + row_key(r)[4:5]) == (r.get("starts_on") or "")
-    ]
+        start = r.get("starts_on") or ""
+        if start <= on and start >= chosen.get(group(r), ""):
+            chosen[group(r)] = start
+    return [{**r, "starts_on": ""} for r in rows if chosen.get(group(r)) == (r.get("starts_on") or "")]
 
 
 def diff(old: Iterable[dict[str, str]], new: Iterable[dict[str, str]]) -> Diff:

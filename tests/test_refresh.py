@@ -664,3 +664,17 @@ def test_genai_prices_scheduled_prices_become_rows_with_starts_on():
         assert base["output_usd_per_mtok"] == float(expected.output_mtok)
     # A model without a start date has no starts_on at all.
     assert not any(f.starts_on for f in figures if f.model == "Llama 3.3 70B")
+
+
+def test_the_diff_compares_the_prices_each_snapshot_charges_on_its_own_date():
+    """A scheduled price counts from its day: the old snapshot's price on its date against the new one's on its."""
+
+    def row(value, starts_on=""):
+        return {"model": "M", "provider": "P", "metric": "input_usd_per_mtok", "value": value, "starts_on": starts_on}
+
+    old = [row("2")]
+    new = [row("2"), row("4", "2026-12-01"), row("5", "2027-01-01")]
+    assert [r["value"] for r in refresh.in_effect_rows(new, "2026-11-30")] == ["2"]
+    assert [r["value"] for r in refresh.in_effect_rows(new, "2026-12-06")] == ["4"]
+    d = refresh.diff(refresh.in_effect_rows(old, "2026-11-26"), refresh.in_effect_rows(new, "2026-12-06"))
+    assert d.changed == [(("M", "P", "input_usd_per_mtok", "", "", ""), "2", "4")] and not d.added and not d.removed
