@@ -21,7 +21,7 @@ from genai_prices.data import providers as _PROVIDERS
 from genai_prices.types import ModelInfo, ModelPrice, TieredPrices, TimeOfDateConstraint
 
 from .data import list_snapshots
-from .pricing import MTOK, _check_count
+from .pricing import MTOK, _check_count, price_change_note
 from .tokens import tokenizer_info
 
 CATALOGUE_TIME_UTC = dt.time(12, 0, tzinfo=dt.timezone.utc)
@@ -160,12 +160,92 @@ def _request_usd(price: ModelPrice) -> float:
     return float(fee / _REQUESTS_PER_KCOUNT)
 
 
+def _text_prices(price: ModelPrice) -> dict:
+    cached = price.cache_read_mtok
+    return {
+        "input_usd_per_mtok": _base_usd_per_mtok(price.input_mtok),
+        "output_usd_per_mtok": _base_usd_per_mtok(price.output_mtok),
+        "cached_input_usd_per_mtok": None if cached is None else _base_usd_per_mtok(cached),
+        "input_tiers": _tiers(price.input_mtok),
+        "output_tiers": _tiers(price.output_mtok),
+        "cached_input_tiers": _tiers(cached),
+        "request_usd": _request_usd(price),
+    }
+
+
+def _has_text_price(price: ModelPrice) -> bool:
+    return isinstance(price.input_mtok, (Decimal, TieredPrices)) and isinstance(
+        price.output_mtok, (Decimal, TieredPrices)
+    )
+
+
+def _price_schedule(model: ModelInfo, at: dt.datetime) -> list[dict]:
+    """The model's ordinary prices around its scheduled changes (genai-prices' ``StartDateConstraint``): one dict per
+    price, ``starts_on`` "" (the price before the first change) or the day a price starts, with the text prices of
+    ``_text_prices`` resolved at 12:00 UTC that day (``null`` prices where that day has no text price). Empty for a
+    model without a scheduled price."""
+    days = sorted(
+        {c.start_date for c in (cp.constraint for cp in model.prices) if getattr(c, "start_date", None) is not None}
+        if isinstance(model.prices, list)
+        else set()
+    )
+    if not days:
+        return []
+    noon = at.timetz()
+    epochs = [("", days[0] - dt.timedelta(days=1))] + [(d.isoformat(), d) for d in days]
+    out = []
+    for starts_on, day in epochs:
+        price = model.get_prices(dt.datetime.combine(day, noon))
+        if _has_text_price(price):
+            out.append({"starts_on": starts_on, **_text_prices(price)})
+        else:
+            out.append({"starts_on": starts_on, "input_usd_per_mtok": None, "output_usd_per_mtok": None})
+    return out
+
+
+def catalogue_row_on(row: dict, on: str) -> dict:
+    """A catalogue row with the prices in effect on the day ``on`` (YYYY-MM-DD): the entry of its ``price_schedule``
+    with the latest ``starts_on`` not after ``on`` ("" is the earliest); the row itself without a schedule.
+
+    Example: Gemini 4 Argon on Google: catalogue_row_on(row, "2026-11-30")["input_usd_per_mtok"] -> 2.0;
+             catalogue_row_on(row, "2026-12-06")["input_usd_per_mtok"] -> 4.0
+    """
+    chosen = None
+    for entry in row.get("price_schedule") or []:
+        if entry["starts_on"] <= on:
+            chosen = entry
+    if chosen is None:
+        return row
+    blank = {"cached_input_usd_per_mtok": None, "input_tiers": [], "output_tiers": [], "cached_input_tiers": []}
+    return {**row, **blank, "request_usd": 0.0, **{k: v for k, v in chosen.items() if k != "starts_on"}}
+
+
+def catalogue_change_note(row: dict, on: str) -> str:
+    """``pricing.price_change_note`` for a catalogue row: when its input or output price changed, or will change,
+    within 60 days of ``on`` ("" without a schedule).
+
+    Example: Gemini 4 Argon on Google on "2026-12-06" -> 'preço mudou em 01/12/2026'
+    """
+    from .data import ScheduledPrice
+
+    schedule = [
+        ScheduledPrice(entry["starts_on"], "", metric, 0, entry[metric])
+        for entry in row.get("price_schedule") or []
+        for metric in ("input_usd_per_mtok", "output_usd_per_mtok")
+        if entry.get(metric) is not None
+    ]
+    return price_change_note(schedule, on) if schedule else ""
+
+
 def catalogue_rows(*, at: dt.datetime | None = None) -> list[dict]:
     """One JSON-ready dict per (provider, model) in genai-prices whose price at ``at`` has input and output prices.
 
     ``at`` defaults to ``CATALOGUE_TIMESTAMP``. Only ordinary prices are used (no ``price_context``: no batch, flex
     or priority service tier). Prices are USD per 1M tokens as floats; a tier is ``[start_tokens, usd_per_mtok]``
     and applies when the prompt has more than ``start_tokens`` input tokens. Rows are sorted by provider, then model.
+
+    ``price_schedule`` holds the prices of a model whose price changes on a date (``_price_schedule``), which
+    ``catalogue_row_on`` resolves for another day; ``[]`` for most.
 
     Example: row = next(r for r in catalogue_rows() if (r["provider_id"], r["model_id"]) == ("openai", "gpt-4o"))
              row["input_usd_per_mtok"], row["output_usd_per_mtok"], row["tokenizer"] -> (2.5, 10.0, 'o200k_base')
@@ -200,6 +280,7 @@ def catalogue_rows(*, at: dt.datetime | None = None) -> list[dict]:
                     "other_charges": sorted(_price_keys(price) - _TEXT_PRICE_KEYS),
                     "conditional": isinstance(model.prices, list),
                     "price_note": _price_note(model, at),
+                    "price_schedule": _price_schedule(model, at),
                     "tokenizer": tokenizer,
                     "tokenizer_exact": tokenizer_info(tokenizer).exact,
                 }
@@ -241,7 +322,7 @@ def applied_tier(row: dict, *, input_tokens: int) -> int | None:
     return applied
 
 
-def catalogue_cost_usd(row: dict, *, input_tokens: int, output_tokens: int) -> float:
+def catalogue_cost_usd(row: dict, *, input_tokens: int, output_tokens: int) -> float | None:
     """Cost of one request in US dollars at a catalogue row's prices, as genai-prices computes it.
 
     Both the input and the output price follow the input tier (``tier_price`` on ``input_tokens``); the per-request
@@ -253,6 +334,8 @@ def catalogue_cost_usd(row: dict, *, input_tokens: int, output_tokens: int) -> f
     """
     _check_count("input_tokens", input_tokens)
     _check_count("output_tokens", output_tokens)
+    if row["input_usd_per_mtok"] is None or row["output_usd_per_mtok"] is None:
+        return None  # a row resolved on a day without a text price (catalogue_row_on): no cost, never 0
     input_usd_per_mtok = tier_price(row["input_usd_per_mtok"], row["input_tiers"], input_tokens)
     output_usd_per_mtok = tier_price(row["output_usd_per_mtok"], row["output_tiers"], input_tokens)
     return (input_tokens * input_usd_per_mtok + output_tokens * output_usd_per_mtok) / MTOK + row["request_usd"]

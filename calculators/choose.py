@@ -225,6 +225,7 @@ def choose(
     quality_metric: str = "quality_index",
     days_per_month: float = DAYS_PER_MONTH,
     rank_by: str = "monthly_cost_usd",
+    on: str | None = None,
 ) -> pd.DataFrame:
     """Every (model, provider) row of ``df`` checked against a workload and constraints, the ones that fit ranked.
 
@@ -241,6 +242,9 @@ def choose(
     provider's own. Rows that fit come first, ranked by ``rank_by`` (``monthly_cost_usd``, ``e2e_s`` or
     ``quality``) with ``rank`` 1, 2, ...; then ``sem dado``, then ``não atende`` (``rank`` missing).
 
+    ``on`` (YYYY-MM-DD) is the day the requests are sent: scheduled prices apply from their day (``cost_table``;
+    None: the snapshot's own date).
+
     Example: 1_000 requests/day of 3_000 in + 1_000 out, quality >= 90, answer within 30 s
              -> Claude 3 Opus on Anthropic: 0.12 USD a request, 3_600 USD a month, 1.13 + 1_000 / 28 = 36.8 s:
                 não atende ("tempo de resposta 36,8 s > 30 s")
@@ -256,7 +260,7 @@ def choose(
     if rank_by not in RANK_BY:
         raise ValueError(f"rank_by must be one of {', '.join(RANK_BY)}, not {rank_by!r}")
 
-    costs = cost_table(df, input_tokens=input_tokens, output_tokens=output_tokens)
+    costs = cost_table(df, input_tokens=input_tokens, output_tokens=output_tokens, on=on)
     times = latency_table(df, output_tokens=output_tokens)
     out = pd.DataFrame(
         {

@@ -20,7 +20,7 @@ from .apikeys import key_in_url
 from .choose import choose
 from .data import EFFORTS, MAX_TOKENS, DataError, list_snapshots, load_snapshot
 from .latency import latency_table
-from .pricing import check_time_utc, cost_table
+from .pricing import check_day, check_time_utc, cost_table, today_utc
 from .reasoning import effort_rows
 from .tokens import TOKENIZERS, count_tokens, encode, list_tokenizers
 
@@ -232,6 +232,13 @@ def _effort_note(rows: list[dict]) -> str:
     )
 
 
+def _day(text: str) -> str:
+    try:
+        return check_day(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def cmd_cost(args) -> int:
     df = effort_rows(load_snapshot(args.snapshot), args.effort)
     options = {
@@ -239,6 +246,7 @@ def cmd_cost(args) -> int:
         "cached_input_tokens": args.cached_input_tokens,
         "at_utc": args.at,
         "batch": args.batch,
+        "on": args.on or today_utc(),
     }
     try:
         if args.input_tokens is not None:
@@ -259,13 +267,17 @@ def cmd_cost(args) -> int:
             "price_condition": r.price_condition,
             "cost_usd": _number(r.cost_usd),
             "cost_includes_reasoning": bool(r.cost_includes_reasoning),
+            "price_note": r.price_note,
         }
         for r in table.itertuples()
     ]
     if args.json:
         print(json_text(rows))
     else:
-        print(f"snapshot {df.attrs['snapshot']} (as of {df.attrs['as_of']}); 'missing' = no figure in the data")
+        print(
+            f"snapshot {df.attrs['snapshot']} (as of {df.attrs['as_of']}), priced on {options['on']}; "
+            "'missing' = no figure in the data"
+        )
         columns = ["model", "provider", "input_tokens", "output_tokens"]
         if any(r["effort"] for r in rows):
             columns[2:2] = ["effort"]
@@ -280,6 +292,8 @@ def cmd_cost(args) -> int:
             columns.append("condition")
             for r in shown:
                 r["condition"] = r["price_condition"] or "ordinary"
+        if any(r["price_note"] for r in rows):
+            columns.append("price_note")
         _print_table(shown, [*columns, "cost_usd"])
         if _effort_note(rows):
             print(_effort_note(rows))
@@ -431,6 +445,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", type=_time_utc, metavar="HH:MM", help="time of the request, UTC: applies time-of-day prices")
     p.add_argument("--batch", action="store_true", help="the batch API's price (missing where the data has none)")
     _effort_arg(p)
+    p.add_argument(
+        "--on",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="the day the request is sent: applies the prices in effect that day (default: today, UTC)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_cost)
 

@@ -105,6 +105,8 @@ CALCULATOR_COLUMNS = [
     "monthly_cost_usd",
     "cost_brl",
     "monthly_cost_brl",
+    "price_note",
+    "priced_on",
 ]
 
 
@@ -121,6 +123,7 @@ def calculator_table(
     batch: bool = False,
     effort: str | None = None,
     every_effort: bool = False,
+    on: str | None = None,
 ) -> pd.DataFrame:
     """Every (model, provider) of ``df`` with the cost of one request and of a month of them, in USD and BRL.
 
@@ -132,7 +135,8 @@ def calculator_table(
     Give ``text`` (counted with each row's own tokenizer) or ``input_tokens``. ``cost_usd`` is
     ``pricing.cost_table``'s; ``monthly_cost_usd`` is that cost times requests a day times days; the BRL
     columns are ``fx.usd_to_brl`` at ``brl_per_usd`` (missing when no rate is given). Long prompts pay their
-    row's tier (``tier_above_input_tokens``); ``at_utc`` and ``batch`` as in ``cost_table``. A missing price gives
+    row's tier (``tier_above_input_tokens``); ``at_utc``, ``batch`` and ``on`` (the day of the request, with
+    ``price_note``) as in ``cost_table``. A missing price gives
     missing costs, never zero. Sorted from the cheapest request to the
     dearest, missing costs last.
 
@@ -142,7 +146,7 @@ def calculator_table(
     if "effort" not in df:
         df = effort_rows(df, effort) if effort or every_effort else df.assign(effort=None)
     costs = cost_table(
-        df, text=text, input_tokens=input_tokens, output_tokens=output_tokens, at_utc=at_utc, batch=batch
+        df, text=text, input_tokens=input_tokens, output_tokens=output_tokens, at_utc=at_utc, batch=batch, on=on
     )
     costs = costs.copy()
     costs["price_estimate"] = price_is_estimate(costs)
@@ -305,3 +309,50 @@ def creator_extremes(history: pd.DataFrame) -> pd.DataFrame:
     out = out.reset_index()
     out["snapshot"] = pd.Categorical(out["snapshot"], categories=order, ordered=True)
     return out.sort_values(["creator", "snapshot"], ignore_index=True).astype({"snapshot": str})
+
+
+def scheduled_price_changes(df: pd.DataFrame, *, since: str | None = None) -> pd.DataFrame:
+    """Every change of an ordinary input or output price a loaded snapshot schedules (``price_schedule``), one row
+    per (model, provider, day): ``starts_on`` and the input and output prices (USD per 1M tokens) the day before and
+    from that day. ``since`` (YYYY-MM-DD) keeps the changes on or after that day. Sorted by day, model, provider.
+
+    Example: scheduled_price_changes(load_snapshot("2026-12-06"), since="2026-11-01") -> Gemini 4 Argon on Google,
+             2026-12-01: input 2.0 -> 4.0, output 10.0 -> 20.0; Gemini 3.8 Flash on Google, 2027-01-01: 0.75 -> 1.5 ...
+    """
+    import datetime as dt
+
+    from .pricing import prices_on
+
+    rows = []
+    for r in df.itertuples(index=False):
+        schedule = getattr(r, "price_schedule", ())
+        for start in sorted({p.starts_on for p in schedule if p.starts_on and p.condition == ""}):
+            if since is not None and start < since:
+                continue
+            day_before = (dt.date.fromisoformat(start) - dt.timedelta(days=1)).isoformat()
+            before, after = prices_on(schedule, day_before)[0], prices_on(schedule, start)[0]
+            metrics = ("input_usd_per_mtok", "output_usd_per_mtok")
+            if all(before.get(m) == after.get(m) for m in metrics):
+                continue  # only another price (cached input) changed that day
+            rows.append(
+                {
+                    "model": r.model,
+                    "provider": r.provider,
+                    "starts_on": start,
+                    "input_before_usd_per_mtok": before.get("input_usd_per_mtok", math.nan),
+                    "input_after_usd_per_mtok": after.get("input_usd_per_mtok", math.nan),
+                    "output_before_usd_per_mtok": before.get("output_usd_per_mtok", math.nan),
+                    "output_after_usd_per_mtok": after.get("output_usd_per_mtok", math.nan),
+                }
+            )
+    columns = [
+        "model",
+        "provider",
+        "starts_on",
+        "input_before_usd_per_mtok",
+        "input_after_usd_per_mtok",
+        "output_before_usd_per_mtok",
+        "output_after_usd_per_mtok",
+    ]
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(["starts_on", "model", "provider"], ignore_index=True)

@@ -5,13 +5,16 @@ A snapshot is a folder under ``data/snapshots/`` with three files:
 - ``snapshot.json``: ``{"id", "as_of", "title", "description"}``;
 - ``models.csv``: ``model, creator, tokenizer``;
 - ``figures.csv``: one figure a row: ``model, provider, metric, value, as_of, confidence, source, note``, and
-  optionally ``above_input_tokens, condition``. An empty ``provider`` means a model-level figure (quality, MMLU,
-  open weights...). A price may come in tiers and conditions: ``above_input_tokens`` N (the price of a request
-  whose input tokens exceed N, the whole request at that price) and ``condition`` (``batch``, or a UTC
-  time-of-day window ``utc HH:MM-HH:MM``). Every tier and condition needs the ordinary base price beside it.
+  optionally ``above_input_tokens, condition, starts_on``. An empty ``provider`` means a model-level figure
+  (quality, MMLU, open weights...). A price may come in tiers and conditions: ``above_input_tokens`` N (the price
+  of a request whose input tokens exceed N, the whole request at that price) and ``condition`` (``batch``, or a UTC
+  time-of-day window ``utc HH:MM-HH:MM``). Every tier and condition needs the ordinary base price beside it. A
+  price may be scheduled: ``starts_on`` (YYYY-MM-DD) is the day it takes effect, and the price before it (an
+  earlier ``starts_on``, or none) ends the day before.
 
 ``load_snapshot`` validates everything and pivots the figures into one row per (model, provider): the ordinary
-base prices in the price columns, the tiers and conditional prices in ``price_variants``.
+base prices in effect on the snapshot's date in the price columns, the tiers and conditional prices in effect then
+in ``price_variants``, and every scheduled price in ``price_schedule``.
 """
 
 from __future__ import annotations
@@ -185,7 +188,7 @@ CONFIDENCE = {
 
 FIGURE_COLUMNS = ["model", "provider", "metric", "value", "as_of", "confidence", "source", "note"]
 # Optional in figures.csv (a file without them has only ordinary base prices); measurements never have them.
-PRICE_RULE_COLUMNS = ["above_input_tokens", "condition"]
+PRICE_RULE_COLUMNS = ["above_input_tokens", "condition", "starts_on"]
 # Optional too: the reasoning effort a model-level figure was measured at (empty: the model's only variant).
 EFFORT_COLUMN = "effort"
 SNAPSHOT_FIGURE_COLUMNS = [*FIGURE_COLUMNS, *PRICE_RULE_COLUMNS, EFFORT_COLUMN]
@@ -197,6 +200,9 @@ MODEL_COLUMNS = ["model", "creator", "tokenizer"]
 MAX_META_BYTES = 1024 * 1024  # snapshot.json holds a few fields
 MAX_META_DEPTH = 6  # {"sources": {"genai-prices": {"address": ...}}} is 3 levels
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A scheduled price starts on a day of these years: outside them the date is a typo.
+STARTS_ON_YEARS = (2000, 2100)
 
 
 @dataclass(frozen=True, order=True)
@@ -208,6 +214,23 @@ class PriceVariant:
     price, "batch" the batch API's, "utc HH:MM-HH:MM" a time-of-day window.
     """
 
+    condition: str
+    metric: str
+    above_input_tokens: int
+    usd_per_mtok: float
+
+
+@dataclass(frozen=True, order=True)
+class ScheduledPrice:
+    """One price figure of a (model, provider) whose prices change on a date (a row of ``price_schedule``).
+
+    ``starts_on`` "" is the price before the first scheduled change (in effect since the figure's as-of date, or
+    before); "YYYY-MM-DD" the day a scheduled price takes effect (00:00 UTC), the previous one ending the day
+    before. ``condition`` and ``above_input_tokens`` as in ``PriceVariant``; the price of one (metric, condition)
+    on a day is the group of rows with the latest ``starts_on`` not after that day (``pricing.prices_on``).
+    """
+
+    starts_on: str
     condition: str
     metric: str
     above_input_tokens: int
@@ -454,31 +477,88 @@ def _load_figures(path: Path, models: set[str], *, as_of_limit: str | None = Non
                 raise _fail(file, line, "confidence", "a 'missing' figure must have an empty value")
             value = _parse_value(metric, row["value"], file, line)
         above, condition = _price_rule(row, metric, file, line)
+        starts_on = _starts_on(row, metric, file, line)
         effort = _effort(row, metric, file, line)
-        key = (row["model"], row["provider"], row["metric"], above, condition, effort)
+        key = (row["model"], row["provider"], row["metric"], above, condition, starts_on, effort)
         if key in seen:
-            what = key[:3] + ((f"above {above} input tokens",) if above else ()) + ((condition,) if condition else ())
-            what += (f"effort {effort}",) if effort else ()
+            what = (
+                key[:3]
+                + ((f"above {above} input tokens",) if above else ())
+                + ((condition,) if condition else ())
+                + ((f"from {starts_on}",) if starts_on else ())
+                + ((f"effort {effort}",) if effort else ())
+            )
             raise _fail(file, line, "metric", f"duplicate figure {what} (first on row {seen[key]})")
         seen[key] = line
         rows.append(
-            {**row, "value": value, "row": line, "above_input_tokens": above, "condition": condition, "effort": effort}
+            {
+                **row,
+                "value": value,
+                "row": line,
+                "above_input_tokens": above,
+                "condition": condition,
+                "starts_on": starts_on,
+                "effort": effort,
+            }
         )
-    for (model, provider, metric_name, above, condition, effort), line in seen.items():
-        if above and (model, provider, metric_name, 0, condition, "") not in seen:
+    for (model, provider, metric_name, above, condition, starts_on, effort), line in seen.items():
+        if above and (model, provider, metric_name, 0, condition, starts_on, "") not in seen:
             where = f"the {condition} price" if condition else "the base price"
-            raise _fail(file, line, "above_input_tokens", f"a tier without {where} of {metric_name} for {model}")
-        if condition and (model, provider, metric_name, 0, "", "") not in seen:
+            when = f" from {starts_on}" if starts_on else ""
+            raise _fail(file, line, "above_input_tokens", f"a tier without {where}{when} of {metric_name} for {model}")
+        if condition and (model, provider, metric_name, 0, "", "", "") not in seen:
             raise _fail(file, line, "condition", f"a {condition} price without the ordinary price of {metric_name}")
-        if effort and (model, provider, metric_name, 0, "", "") in seen:
+        if effort and (model, provider, metric_name, 0, "", "", "") in seen:
             raise _fail(
                 file,
                 line,
                 "effort",
                 f"{metric_name} of {model} for effort {effort} beside one for no effort "
-                f"(row {seen[(model, provider, metric_name, 0, '', '')]}): a model has variants or none",
+                f"(row {seen[(model, provider, metric_name, 0, '', '', '')]}): a model has variants or none",
+            )
+        if starts_on and not condition and (model, provider, metric_name, 0, "", "", "") not in seen:
+            raise _fail(
+                file,
+                line,
+                "starts_on",
+                f"a price from {starts_on} without the ordinary price before it ({metric_name})",
             )
     return pd.DataFrame(rows, columns=[*SNAPSHOT_FIGURE_COLUMNS, "row"])
+
+
+def _starts_on(row: dict[str, str], metric: Metric, file: Path, line: int) -> str:
+    """``starts_on`` of a figure: "" for a price not scheduled, else the day (YYYY-MM-DD) it takes effect."""
+    text = row.get("starts_on") or ""
+    if not text:
+        return ""
+    if metric.name not in PRICE_METRICS:
+        raise _fail(file, line, "starts_on", f"only prices are scheduled, not {metric.name}")
+    if not _DAY.fullmatch(text):
+        raise _fail(file, line, "starts_on", f"{_short(text)!r} is not a day (YYYY-MM-DD)")
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise _fail(file, line, "starts_on", f"{text!r} is not a valid date") from None
+    if not STARTS_ON_YEARS[0] <= day.year <= STARTS_ON_YEARS[1]:
+        raise _fail(file, line, "starts_on", f"{text} is not between {STARTS_ON_YEARS[0]} and {STARTS_ON_YEARS[1]}")
+    return text
+
+
+def in_effect(figures: pd.DataFrame, on: str) -> pd.Series:
+    """Which rows of a figures table are in effect on the day ``on`` (YYYY-MM-DD): for each (model, provider,
+    metric, condition), the rows of the latest ``starts_on`` not after ``on`` ("" counts as the earliest); a
+    scheduled group that starts after ``on`` with nothing before it is not in effect.
+
+    Example: Gemini 4 Argon input 2 (no starts_on) and 4 (starts_on 2026-12-01): on "2026-11-30" the first row,
+             on "2026-12-06" the second.
+    """
+    keys = list(zip(figures["model"], figures["provider"], figures["metric"], figures["condition"], strict=True))
+    chosen: dict[tuple, str] = {}
+    for key, start in zip(keys, figures["starts_on"], strict=True):
+        if start <= on and start >= chosen.get(key, ""):
+            chosen[key] = start
+    mask = [key in chosen and start == chosen[key] for key, start in zip(keys, figures["starts_on"], strict=True)]
+    return pd.Series(mask, index=figures.index, dtype=bool)
 
 
 def _price_rule(row: dict[str, str], metric: Metric, file: Path, line: int) -> tuple[int, str]:
@@ -531,8 +611,11 @@ def load_snapshot(snapshot: str = "2024-05") -> pd.DataFrame:
 
     Model-level figures (quality, MMLU, open weights, ...) repeat on each provider row of their model. For
     every metric ``m`` there are columns ``m``, ``m_source``, ``m_as_of`` and ``m_confidence``; a missing figure
-    is NaN (``<NA>`` for whole numbers and booleans), never zero. Prices are the ordinary base prices;
-    ``price_variants`` holds the row's tiers and conditional prices (a tuple of ``PriceVariant``, empty for most).
+    is NaN (``<NA>`` for whole numbers and booleans), never zero. Prices are the ordinary base prices in effect on
+    the snapshot's as-of date; ``price_variants`` holds the row's tiers and conditional prices in effect then (a
+    tuple of ``PriceVariant``, empty for most); ``price_schedule`` every price figure of a row whose prices change
+    on a date (a tuple of ``ScheduledPrice``, empty for a row without a ``starts_on``), which
+    ``pricing.prices_on`` resolves for another day.
 
     Example: load_snapshot("2024-05").query("model == 'Claude 3 Opus' and provider == 'Anthropic'")
              ["input_usd_per_mtok"] -> 15.0
@@ -548,6 +631,14 @@ def load_snapshot(snapshot: str = "2024-05") -> pd.DataFrame:
     df = pairs.merge(models, on="model", how="left")
     df["tokenizer_exact"] = df["tokenizer"].map(lambda t: TOKENIZERS[t].exact)
 
+    schedule: dict[tuple[str, str], list[ScheduledPrice]] = {}
+    scheduled = figures[figures["starts_on"] != ""]
+    dated = set(zip(scheduled["model"], scheduled["provider"], strict=True))
+    for r in figures.itertuples(index=False):
+        if (r.model, r.provider) in dated and r.metric in PRICE_METRICS:
+            price = ScheduledPrice(r.starts_on, r.condition, r.metric, int(r.above_input_tokens), float(r.value))
+            schedule.setdefault((r.model, r.provider), []).append(price)
+    figures = figures[in_effect(figures, _last_day(meta["as_of"]).isoformat())]
     ordinary = (figures["above_input_tokens"] == 0) & (figures["condition"] == "") & (figures["effort"] == "")
     index = {(r.model, r.provider, r.metric): r for r in figures[ordinary].itertuples(index=False)}
     by_effort: dict[str, list[EffortFigure]] = {}
@@ -577,6 +668,9 @@ def load_snapshot(snapshot: str = "2024-05") -> pd.DataFrame:
 
     df["price_variants"] = [
         tuple(sorted(variants.get((m, p), ()))) for m, p in zip(df["model"], df["provider"], strict=True)
+    ]
+    df["price_schedule"] = [
+        tuple(sorted(schedule.get((m, p), ()))) for m, p in zip(df["model"], df["provider"], strict=True)
     ]
     # The model-level figures measured at each reasoning effort (``calculators.reasoning.effort_rows`` spreads them)
     df["effort_figures"] = [tuple(by_effort.get(m, ())) for m in df["model"]]

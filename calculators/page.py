@@ -28,7 +28,7 @@ from .data import EFFORTS, list_snapshots, load_snapshot
 from .formatting import MISSING_PT
 from .fx import default_usd_brl
 from .latency import latency_table
-from .pricing import MTOK
+from .pricing import MTOK, PRICE_NOTE_DAYS, PRICE_STALE_DAYS, REFRESH_COMMAND
 from .reasoning import EFFORT_PT, NO_THINKING, effort_rows
 from .tokens import ESTIMATE_RULES, MAX_DISPLAY_TOKENS, TOKENIZERS, tokenizer_source
 
@@ -81,6 +81,12 @@ def snapshot_rows(df: pd.DataFrame) -> list[dict]:
                 # [condition, metric, above_input_tokens, usd_per_mtok]: tiers and conditional prices
                 "price_variants": [
                     [v.condition, v.metric, v.above_input_tokens, v.usd_per_mtok] for v in r.price_variants
+                ],
+                # [starts_on, condition, metric, above_input_tokens, usd_per_mtok]: every price of a row whose
+                # prices are scheduled (data.ScheduledPrice), resolved for the request's day by pricing.prices_on
+                "price_schedule": [
+                    [p.starts_on, p.condition, p.metric, p.above_input_tokens, p.usd_per_mtok]
+                    for p in getattr(r, "price_schedule", ())
                 ],
             }
         )
@@ -153,6 +159,9 @@ def page_data() -> dict:
         "catalogue_as_of": CATALOGUE_TIMESTAMP.strftime("%Y-%m-%d %H:%M UTC"),
         "efforts": [{"id": e, "label": EFFORT_PT[e]} for e in EFFORTS],
         "no_thinking_effort": NO_THINKING,
+        "price_note_days": PRICE_NOTE_DAYS,
+        "price_stale_days": PRICE_STALE_DAYS,
+        "refresh_command": REFRESH_COMMAND,
         "tokenizers": tokenizers_data(),
         "snapshots": snapshots,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -89,6 +90,118 @@ def applied_price(
         if v.above_input_tokens and input_tokens > v.above_input_tokens:
             price, tier = v.usd_per_mtok, v.above_input_tokens
     return price, tier
+
+
+PRICE_NOTE_DAYS = 60  # a row says its price changed, or will change, when the change is this close to the day
+
+
+def check_day(on) -> str | None:
+    """``on`` as a day ``YYYY-MM-DD`` (a ``datetime.date`` or that text), or None for None; ValueError otherwise."""
+    if on is None:
+        return None
+    if isinstance(on, dt.date) and not isinstance(on, dt.datetime):
+        return on.isoformat()
+    if isinstance(on, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", on):
+        try:
+            return dt.date.fromisoformat(on).isoformat()
+        except ValueError:
+            pass
+    raise ValueError(f"{on!r} is not a day YYYY-MM-DD")
+
+
+def today_utc() -> str:
+    """Today's date in UTC, YYYY-MM-DD: the day a request priced "now" is priced on."""
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def prices_on(schedule, on: str) -> tuple[dict[str, float], tuple]:
+    """A row's prices on the day ``on`` (YYYY-MM-DD) from its ``price_schedule`` (``data.ScheduledPrice``): the
+    ordinary base prices ``{metric: usd_per_mtok}`` and the tiers and conditional prices in effect then (a tuple of
+    ``data.PriceVariant``, as ``price_variants``).
+
+    For each (metric, condition) the rows of the latest ``starts_on`` not after ``on`` apply ("" is the earliest).
+
+    Example: Gemini 4 Argon (input 2, then 4 from 2026-12-01):
+             prices_on(schedule, "2026-11-30")[0]["input_usd_per_mtok"] -> 2.0;  on "2026-12-06" -> 4.0
+    """
+    from .data import PriceVariant
+
+    chosen: dict[tuple[str, str], str] = {}
+    for p in schedule:
+        key = (p.metric, p.condition)
+        if p.starts_on <= on and p.starts_on >= chosen.get(key, ""):
+            chosen[key] = p.starts_on
+    base: dict[str, float] = {}
+    variants = []
+    for p in schedule:
+        if (p.metric, p.condition) not in chosen or chosen[(p.metric, p.condition)] != p.starts_on:
+            continue  # an earlier price of this (metric, condition), or one that has not started yet
+        if p.condition == "" and p.above_input_tokens == 0:
+            base[p.metric] = p.usd_per_mtok
+        else:
+            variants.append(PriceVariant(p.condition, p.metric, p.above_input_tokens, p.usd_per_mtok))
+    return base, tuple(sorted(variants))
+
+
+def _day_pt(day: dt.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def price_change_note(schedule, on: str, *, days: int = PRICE_NOTE_DAYS) -> str:
+    """What a reader pricing a request on ``on`` should know about a row's scheduled prices, in Portuguese: each
+    change of its ordinary price at most ``days`` days before or after ``on``. A past change: "preço mudou em
+    01/12/2026"; a future rise of the input or output price (neither falls): "preço promocional até 31/12/2026"
+    (the last day of the current price); any other future change: "preço muda em 01/01/2027". "" without one.
+
+    Example: Gemini 4 Argon (2 / 10, then 4 / 20 from 2026-12-01): on "2026-12-06" -> 'preço mudou em 01/12/2026';
+             on "2026-11-26" -> 'preço promocional até 30/11/2026';  on "2027-03-01" -> ''
+    """
+    day = dt.date.fromisoformat(on)
+    notes = []
+    for start in sorted({p.starts_on for p in schedule if p.starts_on and p.condition == ""}):
+        change = dt.date.fromisoformat(start)
+        if abs((change - day).days) > days:
+            continue
+        if change <= day:
+            notes.append(f"preço mudou em {_day_pt(change)}")
+            continue
+        before = prices_on(schedule, (change - dt.timedelta(days=1)).isoformat())[0]
+        after = prices_on(schedule, start)[0]
+        pairs = [(before.get(m), after.get(m)) for m in ("input_usd_per_mtok", "output_usd_per_mtok")]
+        pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
+        if pairs and all(b >= a for a, b in pairs) and any(b > a for a, b in pairs):
+            notes.append(f"preço promocional até {_day_pt(change - dt.timedelta(days=1))}")
+        else:
+            notes.append(f"preço muda em {_day_pt(change)}")
+    return "; ".join(notes)
+
+
+PRICE_STALE_DAYS = 90  # past this age a snapshot's prices may be out of date: the page and widgets say so
+REFRESH_COMMAND = "python -m calculators refresh --source genai-prices"
+
+
+def price_age_note(as_of: str, on: str) -> str:
+    """How old a snapshot's prices are on the day ``on``, in Portuguese; past ``PRICE_STALE_DAYS`` days, a warning
+    that says how to refresh them. ``as_of`` may be a month (``2024-05``: its first day counts).
+
+    Example: price_age_note("2026-11-26", "2026-12-06") -> 'preços de 26/11/2026, há 10 dias'
+             price_age_note("2026-12-06", "2026-12-06") -> 'preços de 06/12/2026, do próprio dia'
+    """
+    start = dt.date.fromisoformat(as_of if len(as_of) == 10 else as_of + "-01")
+    shown = _day_pt(start) if len(as_of) == 10 else f"{start.month:02d}/{start.year}"
+    days = (dt.date.fromisoformat(on) - start).days
+    if days == 0:
+        return f"preços de {shown}, do próprio dia"
+    if days < 0:
+        return f"preços de {shown}, {-days} dia{'s' if days < -1 else ''} depois da data do pedido"
+    note = f"preços de {shown}, há {days} dia{'s' if days > 1 else ''}"
+    if days > PRICE_STALE_DAYS:
+        note += (
+            f". Atenção: têm mais de {PRICE_STALE_DAYS} dias e podem estar desatualizados: escolha o snapshot mais "
+            f"recente, confira a página de preços do provedor ou atualize os dados com {REFRESH_COMMAND} (README do "
+            "repositório)"
+        )
+    return note
 
 
 def long_prompt_tier(variants) -> tuple[int, dict[str, float]]:
@@ -187,19 +300,26 @@ APPLIED_PRICE_COLUMNS = {
 }
 
 
-def _applied_prices(out: pd.DataFrame, *, at_utc: str | None, batch: bool) -> None:
-    """Add the prices each row's request pays (tier and condition resolved) and which tier and condition."""
-    conditions, tiers = [], []
+def _applied_prices(out: pd.DataFrame, *, at_utc: str | None, batch: bool, on: str | None = None) -> None:
+    """Add the prices each row's request pays (tier and condition resolved) and which tier and condition; with
+    ``on``, a row with a ``price_schedule`` is priced on that day, and ``price_note`` says what changes near it."""
+    conditions, tiers, notes = [], [], []
     applied = {column: [] for column in APPLIED_PRICE_COLUMNS.values()}
     no_variants = [()] * len(out)
     variants_of = out["price_variants"] if "price_variants" in out else no_variants
+    schedules = out["price_schedule"] if "price_schedule" in out else no_variants
     for i, variants in enumerate(variants_of):
         variants = variants or ()
+        schedule = schedules.iloc[i] if "price_schedule" in out else ()
+        dated_base = None
+        if on is not None and schedule:
+            dated_base, variants = prices_on(schedule, on)
+        notes.append(price_change_note(schedule, on) if on is not None and schedule else "")
         condition = request_condition(variants, at_utc=at_utc, batch=batch)
         n = int(out["input_tokens"].iloc[i])
         tier = 0
         for metric, column in APPLIED_PRICE_COLUMNS.items():
-            base = out[metric].iloc[i]
+            base = out[metric].iloc[i] if dated_base is None else dated_base.get(metric, math.nan)
             price, metric_tier = applied_price(
                 None if pd.isna(base) else float(base), variants, metric, input_tokens=n, condition=condition
             )
@@ -211,6 +331,7 @@ def _applied_prices(out: pd.DataFrame, *, at_utc: str | None, batch: bool) -> No
         out[column] = pd.Series(values, index=out.index, dtype="float64")
     out["tier_above_input_tokens"] = pd.Series(tiers, index=out.index, dtype="int64")
     out["price_condition"] = conditions
+    out["price_note"] = notes
 
 
 def cost_table(
@@ -222,6 +343,7 @@ def cost_table(
     cached_input_tokens: int = 0,
     at_utc: str | None = None,
     batch: bool = False,
+    on: str | dt.date | None = None,
 ) -> pd.DataFrame:
     """``df`` plus ``input_tokens``, ``output_tokens``, ``cached_input_tokens``, ``reasoning_tokens``, the prices
     the request pays (``applied_*_usd_per_mtok``, with ``tier_above_input_tokens`` and ``price_condition``),
@@ -239,6 +361,12 @@ def cost_table(
     ``batch`` the batch price (missing where the data has none). A row with a missing price gets a missing cost
     (NaN), never zero.
 
+    ``on`` (YYYY-MM-DD) is the day the request is sent: a row whose prices are scheduled (``price_schedule``) pays
+    the price in effect that day, and ``price_note`` says when its price changed or will change within
+    ``PRICE_NOTE_DAYS`` days ("preço mudou em 01/12/2026"). None prices on the snapshot's own as-of date (the
+    prices as the snapshot gives them, so a chapter's figures do not move with the day it is built); the command
+    line, the widgets and the page default to today. ``priced_on`` is the day used.
+
     Example: cost_table(df, input_tokens=3_000, output_tokens=1_000) -> Claude 3 Opus on Anthropic: 0.12
     """
     if (input_tokens is None) == (text is None):
@@ -246,6 +374,9 @@ def cost_table(
     _check_count("output_tokens", output_tokens)
     _check_count("cached_input_tokens", cached_input_tokens)
     check_time_utc(at_utc)
+    on = check_day(on)
+    snapshot_day = df.attrs.get("as_of")
+    day = on if on is not None else (snapshot_day if snapshot_day and len(snapshot_day) == 10 else None)
     out = df.copy()
     if text is not None:
         if not isinstance(text, str):
@@ -275,7 +406,8 @@ def cost_table(
         [math.nan if t is None else t for t in thinking], index=out.index, dtype="float64"
     )
     out["cost_includes_reasoning"] = out["reasoning_tokens"].notna()
-    _applied_prices(out, at_utc=at_utc, batch=batch)
+    _applied_prices(out, at_utc=at_utc, batch=batch, on=day)
+    out["priced_on"] = day
     fresh = out["input_tokens"] - cached_input_tokens
     cached_cost = out["applied_cached_input_usd_per_mtok"] * cached_input_tokens if cached_input_tokens else 0.0
     billed_output = output_tokens + out["reasoning_tokens"].fillna(0.0)

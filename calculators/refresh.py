@@ -141,6 +141,7 @@ class Figure:
     note: str = ""
     above_input_tokens: str = ""  # a prompt-length tier: this price applies above this many input tokens
     condition: str = ""  # "batch" or "utc HH:MM-HH:MM"; "" is the ordinary price
+    starts_on: str = ""  # a scheduled price: the day (YYYY-MM-DD) it takes effect; "" is the price before any change
     effort: str = ""  # the reasoning effort a model-level figure was measured at; "" for none
 
     @property
@@ -152,7 +153,7 @@ class Figure:
 
 
 # A figure is one (model, provider, metric) price or number; a price may also have tiers and conditions.
-FIGURE_KEY = ("model", "provider", "metric", "above_input_tokens", "condition", "effort")
+FIGURE_KEY = ("model", "provider", "metric", "above_input_tokens", "condition", "starts_on", "effort")
 
 
 def row_key(row: dict[str, str]) -> tuple[str, ...]:
@@ -272,21 +273,63 @@ def _conditional_prices(model, at: dt.datetime) -> list[tuple[str, object]]:
     return out
 
 
+def _start_dates(model) -> list[dt.date]:
+    """Every day genai-prices says one of the model's prices (ordinary or batch) starts, oldest first."""
+    constraints = [cp.constraint for cp in model.prices] if isinstance(model.prices, list) else []
+    constraints += [v.constraint for v in model.price_variants or []]
+    return sorted({c.start_date for c in constraints if getattr(c, "start_date", None) is not None})
+
+
 def _price_schedule_note(model, at: dt.datetime) -> str:
     prices = model.prices
-    if not isinstance(prices, list):
-        return ""
     notes = []
-    for cp in prices:
-        c = cp.constraint
-        start = getattr(c, "start_date", None)
-        if start is not None:
-            start_day = start if isinstance(start, dt.date) else start
-            if start_day > at.date():
-                notes.append(f"the source lists a price change from {start_day.isoformat()}")
-        if getattr(c, "start_time", None) is not None:
-            notes.append("prices vary with the time of day: this is the 12:00 UTC price, the others have a condition")
-    return "; ".join(dict.fromkeys(notes))
+    starts = [d for d in _start_dates(model) if d > at.date()]
+    if starts:
+        days = ", ".join(d.isoformat() for d in starts)
+        notes.append(f"the source schedules a price change on {days} (rows with starts_on)")
+    if isinstance(prices, list) and any(getattr(cp.constraint, "start_time", None) is not None for cp in prices):
+        notes.append("prices vary with the time of day: this is the 12:00 UTC price, the others have a condition")
+    return "; ".join(notes)
+
+
+def _price_groups(model, at: dt.datetime, *, fallback: bool, where: str) -> dict[tuple[str, str], list[tuple]]:
+    """The prices in force at ``at``: ``{(metric, condition): [(above_input_tokens, text), ...]}``, the ordinary
+    price (condition "") with its tiers, then the time-of-day and batch prices (``_conditional_prices``)."""
+    try:
+        prices = model.get_prices(at)
+    except Exception as e:  # a price the library cannot resolve is a schema problem of the data
+        raise _schema(f"genai-prices cannot resolve {where}: {e}") from None
+    conditional = _conditional_prices(model, at)
+    if fallback:  # genai-prices does not carry another provider's batch prices over (ModelInfo.calc_price)
+        conditional = [(c, p) for c, p in conditional if c != "batch"]
+    groups: dict[tuple[str, str], list[tuple]] = {}
+    ordinary = set()
+    for condition, resolved in [("", prices), *conditional]:
+        for metric, attr in (
+            ("input_usd_per_mtok", "input_mtok"),
+            ("output_usd_per_mtok", "output_mtok"),
+            ("cached_input_usd_per_mtok", "cache_read_mtok"),
+        ):
+            value, tiers = _price_value(getattr(resolved, attr, None))
+            if value is None or (condition and metric not in ordinary):
+                continue  # a condition's price needs the ordinary price beside it
+            ordinary.add(metric)
+            groups[(metric, condition)] = [
+                (above, price_text(price, f"{where} {attr}")) for above, price in [(0, value), *tiers]
+            ]
+    return groups
+
+
+def _price_epochs(model, at: dt.datetime) -> list[tuple[str, dt.datetime]]:
+    """``[(starts_on, instant)]``: the instants (12:00 UTC) to resolve the model's prices at. Without a scheduled
+    price, ``[("", at)]``; with one, the day before the first start ("": the price before any change) and each
+    start day (its ``starts_on``)."""
+    days = _start_dates(model)
+    if not days:
+        return [("", at)]
+    noon = dt.time(12, 0, tzinfo=dt.UTC)
+    first = dt.datetime.combine(days[0] - dt.timedelta(days=1), noon)
+    return [("", first)] + [(d.isoformat(), dt.datetime.combine(d, noon)) for d in days]
 
 
 def normalise_genai(providers: list, *, as_of: str, source_prefix: str) -> list[Figure]:
@@ -312,10 +355,7 @@ def normalise_genai(providers: list, *, as_of: str, source_prefix: str) -> list[
                 fallback = model is not None
             if model is None:
                 continue
-            try:
-                prices = model.get_prices(at)
-            except Exception as e:  # a price the library cannot resolve is a schema problem of the data
-                raise _schema(f"genai-prices cannot resolve {provider_id}/{model_id}: {e}") from None
+            where = f"{provider_id}/{model_id}"
             pricing_url = (provider.pricing_urls or [""])[0]
             source = f"{source_prefix}, provider {provider_id!r}, model {model.id!r}" + (
                 f"; {pricing_url}" if pricing_url else ""
@@ -333,22 +373,13 @@ def normalise_genai(providers: list, *, as_of: str, source_prefix: str) -> list[
                 base_notes.append(schedule)
             confidence = "estimate" if fallback else "secondary"
             provider_name = _provider_name(provider_id, cat.creator)
-            ordinary = set()
-            conditional = _conditional_prices(model, at)
-            if fallback:  # genai-prices does not carry another provider's batch prices over (ModelInfo.calc_price)
-                conditional = [(c, p) for c, p in conditional if c != "batch"]
-            for condition, resolved in [("", prices), *conditional]:
-                for metric, attr in (
-                    ("input_usd_per_mtok", "input_mtok"),
-                    ("output_usd_per_mtok", "output_mtok"),
-                    ("cached_input_usd_per_mtok", "cache_read_mtok"),
-                ):
-                    value, tiers = _price_value(getattr(resolved, attr, None))
-                    if value is None or (condition and metric not in ordinary):
-                        continue  # a condition's price needs the ordinary price beside it
-                    ordinary.add(metric)
-                    for above, price in [(0, value), *tiers]:
-                        text = price_text(price, f"{provider_id}/{model_id} {attr}")
+            before: dict[tuple[str, str], list[tuple]] = {}
+            for starts_on, instant in _price_epochs(model, at):
+                groups = _price_groups(model, instant, fallback=fallback, where=where)
+                for (metric, condition), prices in groups.items():
+                    if starts_on and before.get((metric, condition)) == prices:
+                        continue  # the same price as before this day: nothing changes
+                    for above, text in prices:
                         figures.append(
                             Figure(
                                 cat.name,
@@ -361,8 +392,10 @@ def normalise_genai(providers: list, *, as_of: str, source_prefix: str) -> list[
                                 "; ".join(base_notes),
                                 above_input_tokens=str(above) if above else "",
                                 condition=condition,
+                                starts_on=starts_on,
                             )
                         )
+                before = groups
             if model.context_window:
                 context = _count(model.context_window, f"{provider_id}/{model_id} context_window")
                 figures.append(
@@ -835,6 +868,8 @@ class Diff:
     added: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     removed: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     changed: list[tuple[tuple[str, ...], str, str]] = field(default_factory=list)
+    # prices the new snapshot schedules after its own date (starts_on later than its as-of)
+    scheduled: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         def k(key):
@@ -844,7 +879,25 @@ class Diff:
             "added": [{**k(key), "value": v} for key, v in self.added],
             "removed": [{**k(key), "value": v} for key, v in self.removed],
             "changed": [{**k(key), "old": a, "new": b} for key, a, b in self.changed],
+            "scheduled": [{**k(key), "value": v} for key, v in self.scheduled],
         }
+
+
+def in_effect_rows(rows: Iterable[dict[str, str]], on: str) -> list[dict[str, str]]:
+    """The figure rows in effect on the day ``on`` (``calculators.data.in_effect``), each with ``starts_on`` made
+    "" so that the prices two snapshots charge on their own dates compare by (model, provider, metric, tier,
+    condition)."""
+    rows = list(rows)
+
+    def group(r: dict[str, str]) -> tuple[str, ...]:  # a price and its tiers change together
+        return tuple(r.get(c) or "" for c in FIGURE_KEY if c not in ("above_input_tokens", "starts_on"))
+
+    chosen: dict[tuple[str, ...], str] = {}
+    for r in rows:
+        start = r.get("starts_on") or ""
+        if start <= on and start >= chosen.get(group(r), ""):
+            chosen[group(r)] = start
+    return [{**r, "starts_on": ""} for r in rows if chosen.get(group(r)) == (r.get("starts_on") or "")]
 
 
 def diff(old: Iterable[dict[str, str]], new: Iterable[dict[str, str]]) -> Diff:
@@ -852,7 +905,7 @@ def diff(old: Iterable[dict[str, str]], new: Iterable[dict[str, str]]) -> Diff:
 
     Example: diff([{"model": "M", "provider": "P", "metric": "input_usd_per_mtok", "value": "2"}],
                   [{"model": "M", "provider": "P", "metric": "input_usd_per_mtok", "value": "1.5"}]).changed
-             -> [(('M', 'P', 'input_usd_per_mtok', '', ''), '2', '1.5')]
+             -> [(('M', 'P', 'input_usd_per_mtok', '', '', '', ''), '2', '1.5')]
     """
 
     def prices(rows):
@@ -941,13 +994,27 @@ def merge(
         ),
         "sources": sources,
     }
+    changes = diff(in_effect_rows(previous, base_meta.get("as_of", as_of)), in_effect_rows(new_rows, as_of))
+    changes.scheduled = [
+        (row_key(r), r["value"]) for r in new_rows if r.get("starts_on", "") > as_of and r["metric"] in PRICE_METRICS
+    ]
+    if base_id == snapshot_id and "changes" in base_meta:  # a second refresh the same day keeps the first's
+        meta["changes"] = base_meta["changes"]
+    elif base_id and base_id != snapshot_id:
+        meta["changes"] = {
+            "compared_with": base_id,
+            "added": [f"{_key_text(key)}: {v}" for key, v in changes.added],
+            "removed": [f"{_key_text(key)}: {v}" for key, v in changes.removed],
+            "changed": [f"{_key_text(key)}: {a} -> {b}" for key, a, b in changes.changed],
+            "scheduled": [f"{_key_text(key)}: {v}" for key, v in changes.scheduled],
+        }
     return Plan(
         snapshot_id,
         meta,
         models,
         figures,
         base_id,
-        diff(previous, new_rows),
+        changes,
         len(previous),
         len(new_rows),
         len(carried),
@@ -1244,11 +1311,13 @@ def register_cli(sub) -> None:
 
 def _key_text(key: tuple[str, ...]) -> str:
     text = f"{key[0]} / {key[1] or '-'} / {key[2]}"
-    above, condition = (key[3:5] + ("", ""))[:2]
+    above, condition, starts_on = (key[3:6] + ("", "", ""))[:3]
     if above:
         text += f" above {int(above):,} input tokens"
     if condition:
         text += f" ({condition})"
+    if starts_on:
+        text += f" from {starts_on}"
     return text
 
 
@@ -1289,6 +1358,10 @@ def cmd_refresh(args) -> int:
         print(f"  - {_key_text(key)}: {value}")
     for key, a, b in d.changed:
         print(f"  ~ {_key_text(key)}: {a} -> {b}")
+    if d.scheduled:
+        print(f"scheduled after {plan.meta['as_of']}: {len(d.scheduled)} prices")
+        for key, value in d.scheduled:
+            print(f"  > {_key_text(key)}: {value}")
     if plan.carried_rows:
         print(f"kept {plan.carried_rows} figures from other sources")
     if report.unfollowed:

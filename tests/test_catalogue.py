@@ -13,7 +13,9 @@ from genai_prices.types import Usage
 from calculators.catalogue import (
     CATALOGUE_TIMESTAMP,
     applied_tier,
+    catalogue_change_note,
     catalogue_cost_usd,
+    catalogue_row_on,
     catalogue_rows,
     catalogue_summary,
     catalogue_tokenizer,
@@ -42,6 +44,7 @@ FIELD_TYPES = {
     "other_charges": list,
     "conditional": bool,
     "price_note": str,
+    "price_schedule": list,
     "tokenizer": str,
     "tokenizer_exact": bool,
 }
@@ -139,6 +142,38 @@ def test_cost_agrees_with_genai_prices_on_every_row(rows, genai_models, input_to
     assert disagree == []
 
 
+def test_scheduled_prices_agree_with_genai_prices_before_and_after_every_change(rows, genai_models):
+    """Issue 17: a row whose price changes on a date, resolved for the day before and the day of every change
+    (``catalogue_row_on``), costs what genai-prices charges at 12:00 UTC that day; the note names the change."""
+    scheduled = [row for row in rows if row["price_schedule"]]
+    assert len(scheduled) > 50
+    usage = Usage(input_tokens=250_000, output_tokens=1_000)
+    compared, disagree = 0, []
+    for row in scheduled:
+        provider, model = genai_models[(row["provider_id"], row["model_id"])]
+        for entry in row["price_schedule"][1:]:
+            start = dt.date.fromisoformat(entry["starts_on"])
+            for day in (start - dt.timedelta(days=1), start):
+                on = catalogue_row_on(row, day.isoformat())
+                when = dt.datetime.combine(day, dt.time(12, 0, tzinfo=UTC))
+                price = model.get_prices(when)
+                if price.input_mtok is None or price.output_mtok is None:
+                    assert on["input_usd_per_mtok"] is None or on["output_usd_per_mtok"] is None
+                    continue
+                expected = float(model.calc_price(usage, provider, genai_request_timestamp=when).total_price)
+                ours = catalogue_cost_usd(on, input_tokens=250_000, output_tokens=1_000)
+                compared += 1
+                if ours != pytest.approx(expected, rel=1e-9, abs=0):
+                    disagree.append((where(row), day, ours, expected))
+    assert disagree == [] and compared > 100
+    argon = find(rows, "google", "gemini-4-argon")
+    assert catalogue_row_on(argon, "2026-11-30")["input_usd_per_mtok"] == 2.0
+    assert catalogue_row_on(argon, "2026-12-06")["input_usd_per_mtok"] == 4.0
+    assert catalogue_change_note(argon, "2026-12-06") == "preço mudou em 01/12/2026"
+    assert catalogue_change_note(argon, "2026-11-01") == "preço promocional até 30/11/2026"
+    assert catalogue_change_note(find(rows, "openai", "gpt-4o"), "2026-12-06") == ""
+
+
 def test_tiers_change_the_price_between_3k_and_250k(rows):
     crossing = [
         row for row in rows if any(3_000 <= start < 250_000 for start, _ in row["input_tiers"] + row["output_tiers"])
@@ -194,11 +229,9 @@ def test_request_fee(rows):
 def test_time_of_day_prices(rows):
     chat = find(rows, "deepseek", "deepseek-chat")
     assert chat["conditional"] is True
-    day = CATALOGUE_TIMESTAMP.date()  # noon on the newest snapshot's date
+    day = CATALOGUE_TIMESTAMP.date().isoformat()  # the newest snapshot's date
     assert chat["price_note"] == f"price at {day} 12:00 UTC; time-of-day prices exist"
-    evening = find(
-        catalogue_rows(at=dt.datetime(day.year, day.month, day.day, 18, 0, tzinfo=UTC)), "deepseek", "deepseek-chat"
-    )
+    evening = find(catalogue_rows(at=CATALOGUE_TIMESTAMP.replace(hour=18)), "deepseek", "deepseek-chat")
     assert evening["input_usd_per_mtok"] < chat["input_usd_per_mtok"]
     assert evening["price_note"] == f"price at {day} 18:00 UTC; time-of-day prices exist"
     assert find(rows, "openai", "gpt-4o")["price_note"] == ""

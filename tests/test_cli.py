@@ -51,6 +51,7 @@ def test_cost_json():
         "price_condition",
         "cost_usd",
         "cost_includes_reasoning",
+        "price_note",
     }
     assert {r["tier_above_input_tokens"] for r in rows} == {0} and {r["price_condition"] for r in rows} == {""}
     # No model of May 2024 reasoned: no effort, no thinking, and the cost is complete.

@@ -168,3 +168,27 @@ def test_calculator_tables_cost_each_snapshot_with_its_tokenizers():
             assert row["input_tokens"] == count_tokens(text, row["tokenizer"])
     latest = stacked[stacked["snapshot"] == stacked.attrs["snapshots"][-1]]
     assert not latest.loc[latest["tokenizer"] == "o200k_estimate", "input_tokens_exact"].any()  # estimates stay marked
+
+
+def test_scheduled_price_changes_list_the_latest_snapshots_changes():
+    """Issue 17: the changes of input or output prices the snapshot schedules, with the prices on each side."""
+    from calculators.costs import scheduled_price_changes
+    from calculators.pricing import prices_on
+
+    df = load_snapshot("2026-12-06")
+    changes = scheduled_price_changes(df)
+    argon = changes[(changes["model"] == "Gemini 4 Argon") & (changes["provider"] == "Google")]
+    assert argon[["starts_on", "input_before_usd_per_mtok", "input_after_usd_per_mtok"]].values.tolist() == [
+        ["2026-12-01", 2.0, 4.0]
+    ]
+    assert list(changes["starts_on"]) == sorted(changes["starts_on"])
+    rows = df.set_index(["model", "provider"])
+    for c in changes.itertuples():
+        schedule = rows.loc[(c.model, c.provider), "price_schedule"]
+        assert prices_on(schedule, c.starts_on)[0]["output_usd_per_mtok"] == c.output_after_usd_per_mtok
+        assert (c.input_before_usd_per_mtok, c.output_before_usd_per_mtok) != (
+            c.input_after_usd_per_mtok,
+            c.output_after_usd_per_mtok,
+        )
+    assert scheduled_price_changes(df, since="2026-12-02")["model"].tolist() == ["Gemini 3.8 Flash"]
+    assert scheduled_price_changes(load_snapshot("2026-11-26")).empty

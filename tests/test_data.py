@@ -289,18 +289,17 @@ def test_a_figure_dated_after_its_snapshot_is_rejected(scratch):
         load_snapshot("2024-05")
 
 
-def test_a_figure_dated_after_a_refreshed_snapshot_is_rejected(tiered):
-    # A refreshed snapshot: nothing after its own as-of date (the refresh date).
-    as_of = data.read_meta(tiered)["as_of"]
-    if as_of >= dt.date.today().isoformat():  # a snapshot of today: date the copy yesterday, so today is "later"
-        meta_path = tiered / "snapshot.json"
-        as_of = (dt.date.today() - dt.timedelta(days=1)).isoformat()
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        figures = pd.read_csv(tiered / "figures.csv", dtype=str, keep_default_na=False)
-        figures["as_of"] = [min(d, as_of) for d in figures["as_of"]]
-        figures.to_csv(tiered / "figures.csv", index=False)
-        meta_path.write_text(json.dumps(meta | {"as_of": as_of}), encoding="utf-8")
+def test_a_figure_dated_after_a_refreshed_snapshot_is_rejected(tmp_path, monkeypatch):
+    # A refreshed snapshot: nothing after its own as-of date (the refresh date). The oldest refreshed snapshot,
+    # so that the day after it is not in the future.
+    refreshed = min((m for m in list_snapshots() if m.get("sources")), key=lambda m: m["as_of"])
+    root = tmp_path / "snapshots"
+    shutil.copytree(data.SNAPSHOT_DIR / refreshed["id"], root / refreshed["id"])
+    monkeypatch.setattr(data, "SNAPSHOT_DIR", root)
+    tiered = root / refreshed["id"]
+    as_of = refreshed["as_of"]
     later = (dt.date.fromisoformat(as_of) + dt.timedelta(days=1)).isoformat()
+    assert later <= dt.date.today().isoformat()
     line = _edit_figure(tiered, 0, as_of=later)
     with pytest.raises(DataError, match=rf"row {line}, column 'as_of': {later} is after the snapshot's as-of date"):
         load_figures(tiered.name)
@@ -386,3 +385,78 @@ def test_measurements_with_a_duplicated_header_column_are_rejected(tmp_path):
     )
     with pytest.raises(DataError, match="row 1, column 'value': the column appears twice"):
         load_measurements(path)
+
+
+# --- scheduled prices (starts_on, issue 17) ------------------------------------------------------------------------
+def _schedule(folder, rows: list[dict]) -> None:
+    """Append scheduled prices to a scratch snapshot's figures.csv, copying the other columns of the base row."""
+    path = folder / "figures.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if "starts_on" not in df:
+        df["starts_on"] = ""
+    extra = []
+    for changes in rows:
+        base = df[(df["metric"] == changes["metric"]) & (df["value"] != "") & (df["above_input_tokens"] == "")]
+        base = base[(base["condition"] == "") & (base["model"] == changes.get("model", base["model"].iloc[0]))]
+        extra.append({**base.iloc[0].to_dict(), **changes})
+    pd.concat([df, pd.DataFrame(extra)], ignore_index=True).to_csv(path, index=False)
+
+
+def test_a_scheduled_price_applies_from_its_day_and_the_snapshot_shows_the_one_of_its_date(tiered):
+    from calculators.pricing import prices_on
+
+    df = pd.read_csv(tiered / "figures.csv", dtype=str, keep_default_na=False)
+    row = df[(df["metric"] == "input_usd_per_mtok") & (df["above_input_tokens"] == "") & (df["condition"] == "")]
+    row = row[~row["model"].isin(row[row.get("starts_on", pd.Series("", index=row.index)) != ""]["model"])].iloc[0]
+    model, provider, old = row["model"], row["provider"], float(row["value"])
+    as_of = data.read_meta(tiered)["as_of"]
+    before = (dt.date.fromisoformat(as_of) - dt.timedelta(days=3)).isoformat()
+    after = (dt.date.fromisoformat(as_of) + dt.timedelta(days=20)).isoformat()
+    _schedule(
+        tiered,
+        [
+            {"model": model, "metric": "input_usd_per_mtok", "value": str(old * 2), "starts_on": before},
+            {"model": model, "metric": "input_usd_per_mtok", "value": str(old * 3), "starts_on": after},
+        ],
+    )
+    snap = load_snapshot("latest").set_index(["model", "provider"]).loc[(model, provider)]
+    assert snap["input_usd_per_mtok"] == old * 2  # in effect on the snapshot's date
+    schedule = snap["price_schedule"]
+    assert {p.starts_on for p in schedule if p.metric == "input_usd_per_mtok" and not p.condition} >= {"", before}
+    day_before = (dt.date.fromisoformat(before) - dt.timedelta(days=1)).isoformat()
+    assert prices_on(schedule, day_before)[0]["input_usd_per_mtok"] == old
+    assert prices_on(schedule, before)[0]["input_usd_per_mtok"] == old * 2
+    assert prices_on(schedule, after)[0]["input_usd_per_mtok"] == old * 3
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "metric", "message"),
+    [
+        ("2026-13-01", "input_usd_per_mtok", "not a valid date"),
+        ("01/12/2026", "input_usd_per_mtok", "is not a day (YYYY-MM-DD)"),
+        ("2026-12", "input_usd_per_mtok", "is not a day (YYYY-MM-DD)"),
+        ("1900-01-01", "input_usd_per_mtok", "is not between 2000 and 2100"),
+        ("2026-12-01", "context_window_tokens", "only prices are scheduled"),
+    ],
+)
+def test_bad_starts_on_names_file_row_and_column(tiered, starts_on, metric, message):
+    path = tiered / "figures.csv"
+    _schedule(tiered, [{"metric": metric, "value": "1", "starts_on": starts_on}])
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    with pytest.raises(DataError) as err:
+        load_snapshot("latest")
+    text = str(err.value)
+    assert "figures.csv" in text and f"row {line}" in text and "column 'starts_on'" in text and message in text
+
+
+def test_a_scheduled_price_needs_the_price_before_it_and_is_unique(tiered):
+    path = tiered / "figures.csv"
+    _schedule(tiered, [{"metric": "input_usd_per_mtok", "value": "1", "starts_on": "2026-12-01"}] * 2)
+    with pytest.raises(DataError, match=r"column 'metric': duplicate figure .*from 2026-12-01"):
+        load_snapshot("latest")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False).iloc[:-1]
+    dated = df[df["starts_on"] == "2026-12-01"].iloc[-1]
+    same = (df["model"] == dated["model"]) & (df["provider"] == dated["provider"]) & (df["metric"] == dated["metric"])
+    df[~same | (df["starts_on"] != "")].to_csv(path, index=False)
+    with pytest.raises(DataError, match="column 'starts_on': a price from 2026-12-01 without the ordinary price"):
+        load_snapshot("latest")

@@ -48,3 +48,24 @@ def test_estimate_rules_and_tokenizer_files_are_pythons(tmp_path):
     assert json.loads((tmp_path / "data.json").read_text(encoding="utf-8")) == json.loads(json.dumps(data))
     assert len(json.loads((tmp_path / "catalogue.json").read_text(encoding="utf-8"))["rows"]) > 1_500
     assert sizes["data.json"] < 200_000
+
+
+def test_scheduled_prices_reach_the_page():
+    """Issue 17: every scheduled price of a row is in its price_schedule, [starts_on, condition, metric, above,
+    usd_per_mtok], and the page has the note and age settings the Python functions use."""
+    from calculators.pricing import PRICE_NOTE_DAYS, PRICE_STALE_DAYS
+
+    df = load_snapshot("2026-12-06")
+    rows = {(r["model"], r["provider"]): r for r in snapshot_rows(df)}
+    for _, want in df.iterrows():
+        got = rows[(want["model"], want["provider"])]["price_schedule"]
+        assert got == [
+            [p.starts_on, p.condition, p.metric, p.above_input_tokens, p.usd_per_mtok] for p in want["price_schedule"]
+        ]
+    argon = rows[("Gemini 4 Argon", "Google")]
+    assert ["2026-12-01", "", "input_usd_per_mtok", 0, 4.0] in argon["price_schedule"]
+    assert ["", "", "input_usd_per_mtok", 0, 2.0] in argon["price_schedule"]
+    assert argon["input_usd_per_mtok"] == 4.0  # the price columns: the snapshot's own date
+    assert rows[("Llama 3.3 70B", "Groq")]["price_schedule"] == []
+    data = page_data()
+    assert (data["price_note_days"], data["price_stale_days"]) == (PRICE_NOTE_DAYS, PRICE_STALE_DAYS)

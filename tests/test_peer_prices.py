@@ -44,6 +44,8 @@ def _genai_ids() -> dict[tuple[str, str], tuple[str, str]]:
 
 
 def _cli(*args: str) -> list[dict]:
+    if "--on" not in args:  # the snapshot's instant, not the day the test runs
+        args = (*args, "--on", _snapshot_instant().date().isoformat())
     out = subprocess.run(
         [sys.executable, "-m", "calculators", "cost", "--snapshot", "latest", "--json", *args],
         capture_output=True,
@@ -82,13 +84,14 @@ def test_cli_agrees_with_genai_prices(n_in, n_out, mode):
         key = (row["model"], row["provider"])
         if key not in ids or key in DOCUMENTED_EXCEPTIONS:
             continue
-        want = _reference(*ids[key], n_in, n_out, when, batch=mode == "batch")
+        billed = n_out + round(row["reasoning_tokens"] or 0)  # expected thinking is billed as output (issue 16)
+        want = _reference(*ids[key], n_in, billed, when, batch=mode == "batch")
         if want is None:
             continue
         got = row["cost_usd"]
         if mode == "batch" and got is None:
             # The course shows no batch price where the data has none; genai-prices then charges the ordinary one.
-            ordinary = _reference(*ids[key], n_in, n_out, when, batch=False)
+            ordinary = _reference(*ids[key], n_in, billed, when, batch=False)
             assert want == ordinary, f"{key}: genai-prices has a batch price the snapshot lacks"
             continue
         assert got is not None, f"{key}: the course has no cost, genai-prices says {want}"
@@ -106,3 +109,79 @@ def test_long_prompts_are_billed_at_their_tier():
     assert haiku["tier_above_input_tokens"] == 100_000
     assert Decimal(str(haiku["cost_usd"])) == Decimal("0.1275")
     assert rows[("Grok 4.7", "xAI")]["cost_usd"] == pytest.approx(1.012, rel=1e-12)
+
+
+def _change_days() -> list[str]:
+    """The day before and the day of every scheduled price change in the snapshot, and its own date."""
+    days = {load_snapshot("latest").attrs["as_of"]}
+    for schedule in load_snapshot("latest")["price_schedule"]:
+        for price in schedule:
+            if price.starts_on:
+                start = dt.date.fromisoformat(price.starts_on)
+                days |= {(start - dt.timedelta(days=1)).isoformat(), start.isoformat()}
+    return sorted(days)
+
+
+def _cli_in_process(capsys, *args: str) -> list[dict]:
+    from calculators.cli import main
+
+    assert main(["cost", "--snapshot", "latest", "--json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_cli_agrees_with_genai_prices_before_and_after_every_scheduled_change(capsys):
+    """Issue 17: ``cost --on DAY`` charges what genai-prices' ``calc_price`` charges on that day (12:00 UTC, and at
+    02:00 for time-of-day prices), the day before and the day of every change the snapshot schedules."""
+    days = _change_days()
+    assert "2026-11-30" in days and "2026-12-01" in days and "2027-01-01" in days  # Gemini 4 Argon, 3.8 Flash
+    ids = _genai_ids()
+    compared, moved, disagreements = 0, set(), []
+    for day in days:
+        for mode, extra, hour in [
+            ("ordinary", (), 12),
+            ("at 02:00", ("--at", "02:00"), 2),
+            ("batch", ("--batch",), 12),
+        ]:
+            when = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, 0), tzinfo=dt.UTC)
+            rows = _cli_in_process(capsys, "--input-tokens", "3000", "--output-tokens", "1000", "--on", day, *extra)
+            for row in rows:
+                key = (row["model"], row["provider"])
+                if key not in ids or key in DOCUMENTED_EXCEPTIONS:
+                    continue
+                billed = 1_000 + round(row["reasoning_tokens"] or 0)  # thinking is billed as output (issue 16)
+                want = _reference(*ids[key], 3_000, billed, when, batch=mode == "batch")
+                if want is None:
+                    continue
+                got = row["cost_usd"]
+                if mode == "batch" and got is None:
+                    ordinary = _reference(*ids[key], 3_000, billed, when, batch=False)
+                    assert want == ordinary, f"{key} on {day}: genai-prices has a batch price the snapshot lacks"
+                    continue
+                assert got is not None, f"{key} on {day}: the course has no cost, genai-prices says {want}"
+                compared += 1
+                if abs(got - want) > TOLERANCE * max(abs(want), 1e-12):
+                    disagreements.append((key, day, mode, got, want))
+                if mode == "ordinary" and not row["reasoning_tokens"]:
+                    moved.add((key, round(got, 12)))
+    assert not disagreements, disagreements
+    assert compared >= 30 * len(days), f"only {compared} rows compared"
+    argon = {cost for key, cost in moved if key == ("Gemini 4 Argon", "Google")}
+    assert argon == {0.016, 0.032}  # 3,000 in + 1,000 out at 2 / 10, then at 4 / 20 per 1M tokens
+
+
+def test_the_done_when_dates_of_issue_17():
+    """The issue's check, through the real command: Gemini 4 Argon on Google at 2 / 10 on 2026-11-30 and at 4 / 20
+    on 2026-12-06, with the note that says so."""
+    args = ("--input-tokens", "3000", "--output-tokens", "1000")
+    before = {(r["model"], r["provider"]): r for r in _cli(*args, "--on", "2026-11-30")}
+    after = {(r["model"], r["provider"]): r for r in _cli(*args, "--on", "2026-12-06")}
+    key = ("Gemini 4 Argon", "Google")
+    for rows, day in ((before, "2026-11-30"), (after, "2026-12-06")):
+        when = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(12, 0), tzinfo=dt.UTC)
+        assert rows[key]["cost_usd"] == pytest.approx(_reference("google", "gemini-4-argon", 3000, 1000, when, False))
+    assert before[key]["cost_usd"] == pytest.approx((3_000 * 2 + 1_000 * 10) / 1e6)
+    assert after[key]["cost_usd"] == pytest.approx((3_000 * 4 + 1_000 * 20) / 1e6)
+    assert before[key]["price_note"] == "preço promocional até 30/11/2026"
+    assert after[key]["price_note"] == "preço mudou em 01/12/2026"
+    assert after[("Gemini 3.8 Flash", "Google")]["price_note"] == "preço promocional até 31/12/2026"
+    assert after[("Llama 3.3 70B", "Groq")]["price_note"] == ""

@@ -104,12 +104,12 @@ def test_diff_reports_added_removed_and_changed_prices():
     old = [row("A", "input_usd_per_mtok", "2"), row("B", "input_usd_per_mtok", "1"), row("A", "ttft_s", "1")]
     new = [row("A", "input_usd_per_mtok", "1.5"), row("C", "output_usd_per_mtok", "3"), row("A", "ttft_s", "9")]
     d = refresh.diff(old, new)
-    assert d.changed == [(("A", "P", "input_usd_per_mtok", "", "", ""), "2", "1.5")]
-    assert d.added == [(("C", "P", "output_usd_per_mtok", "", "", ""), "3")]
-    assert d.removed == [(("B", "P", "input_usd_per_mtok", "", "", ""), "1")]
+    assert d.changed == [(("A", "P", "input_usd_per_mtok", "", "", "", ""), "2", "1.5")]
+    assert d.added == [(("C", "P", "output_usd_per_mtok", "", "", "", ""), "3")]
+    assert d.removed == [(("B", "P", "input_usd_per_mtok", "", "", "", ""), "1")]
     # A tier or a conditional price is a figure of its own: adding one is an addition, not a change.
     tier = {**row("A", "input_usd_per_mtok", "3"), "above_input_tokens": "200000", "condition": "batch"}
-    assert refresh.diff(new, [*new, tier]).added == [(("A", "P", "input_usd_per_mtok", "200000", "batch", ""), "3")]
+    assert refresh.diff(new, [*new, tier]).added == [(("A", "P", "input_usd_per_mtok", "200000", "batch", "", ""), "3")]
 
 
 def test_catalogue_tokenizers_exist_and_names_are_unique():
@@ -266,7 +266,9 @@ def test_genai_prices_feed_equals_the_packaged_data(data_copy, json_server, caps
     expected = {f.key: Decimal(f.value) for f in packaged}
     feed = feed[feed["source"].str.startswith("genai-prices")]  # the snapshot also carries other sources' rows
     got = {
-        (r.model, r.provider, r.metric, str(r.above_input_tokens or ""), r.condition, r.effort): Decimal(str(r.value))
+        (r.model, r.provider, r.metric, str(r.above_input_tokens or ""), r.condition, r.starts_on, r.effort): Decimal(
+            str(r.value)
+        )
         for r in feed.itertuples()
         if r.value is not None
     }
@@ -637,3 +639,50 @@ def test_a_hand_edited_previous_snapshot_stops_the_refresh(edit, expected, data_
     assert lines[0].startswith("error: refresh openrouter failed, data unchanged: the previous snapshot does not pass")
     assert f"{path}: " in lines[0] and expected in lines[0]
     assert tree_hashes(data_copy) == before
+
+
+def test_genai_prices_scheduled_prices_become_rows_with_starts_on():
+    """Every start-date constraint genai-prices gives a followed model is written as rows with ``starts_on``, and
+    the schedule the loader rebuilds from them prices every date as genai-prices does."""
+    from genai_prices.data import providers
+
+    from calculators.data import ScheduledPrice
+    from calculators.pricing import prices_on
+
+    figures = refresh.normalise_genai(providers, as_of="2026-12-06", source_prefix="x")
+    argon = {
+        (f.metric, f.condition, f.starts_on): f.value
+        for f in figures
+        if (f.model, f.provider) == ("Gemini 4 Argon", "Google")
+    }
+    assert argon[("input_usd_per_mtok", "", "")] == "2" and argon[("input_usd_per_mtok", "", "2026-12-01")] == "4"
+    assert argon[("output_usd_per_mtok", "", "")] == "10" and argon[("output_usd_per_mtok", "", "2026-12-01")] == "20"
+    by_row: dict = {}
+    for f in figures:
+        if f.metric in refresh.PRICE_METRICS:
+            price = ScheduledPrice(f.starts_on, f.condition, f.metric, int(f.above_input_tokens or 0), float(f.value))
+            by_row.setdefault((f.model, f.provider), []).append(price)
+    google = next(p for p in providers if p.id == "google")
+    model = next(m for m in google.models if m.id == "gemini-4-argon")
+    for day in ("2026-10-01", "2026-11-30", "2026-12-01", "2027-06-01"):
+        at = dt.datetime.fromisoformat(day).replace(hour=12, tzinfo=dt.UTC)
+        expected = model.get_prices(at)
+        base, _ = prices_on(by_row[("Gemini 4 Argon", "Google")], day)
+        assert base["input_usd_per_mtok"] == float(expected.input_mtok)
+        assert base["output_usd_per_mtok"] == float(expected.output_mtok)
+    # A model without a start date has no starts_on at all.
+    assert not any(f.starts_on for f in figures if f.model == "Llama 3.3 70B")
+
+
+def test_the_diff_compares_the_prices_each_snapshot_charges_on_its_own_date():
+    """A scheduled price counts from its day: the old snapshot's price on its date against the new one's on its."""
+
+    def row(value, starts_on=""):
+        return {"model": "M", "provider": "P", "metric": "input_usd_per_mtok", "value": value, "starts_on": starts_on}
+
+    old = [row("2")]
+    new = [row("2"), row("4", "2026-12-01"), row("5", "2027-01-01")]
+    assert [r["value"] for r in refresh.in_effect_rows(new, "2026-11-30")] == ["2"]
+    assert [r["value"] for r in refresh.in_effect_rows(new, "2026-12-06")] == ["4"]
+    d = refresh.diff(refresh.in_effect_rows(old, "2026-11-26"), refresh.in_effect_rows(new, "2026-12-06"))
+    assert d.changed == [(("M", "P", "input_usd_per_mtok", "", "", "", ""), "2", "4")] and not d.added and not d.removed

@@ -176,3 +176,22 @@ def latest_id() -> str:
     from calculators import load_snapshot
 
     return load_snapshot("latest").attrs["snapshot"]
+
+
+def test_the_request_date_prices_scheduled_rows_on_that_day():
+    """Issue 17: the widget's "data do pedido" moves a scheduled price (Gemini 4 Argon: 2 / 10 until 2026-11-30, then
+    4 / 20 per 1M tokens) and the table and summary say so."""
+    import datetime as dt
+
+    calc = PriceCalculator("Olá, mundo", snapshot="2026-12-06")
+    calc.request_date.value = dt.date(2026, 11, 30)
+    argon = calc.view.set_index(["model", "provider"]).loc[("Gemini 4 Argon", "Google")]
+    before = argon["applied_input_usd_per_mtok"]
+    assert before == 2.0 and argon["price_note"] == "preço promocional até 30/11/2026"
+    assert "preço promocional até 30/11/2026" in calc.tables.value
+    assert "preços de 06/12/2026, 6 dias depois da data do pedido" in calc.summary.value
+    calc.request_date.value = dt.date(2026, 12, 6)
+    argon = calc.view.set_index(["model", "provider"]).loc[("Gemini 4 Argon", "Google")]
+    assert argon["applied_input_usd_per_mtok"] == 4.0 and argon["price_note"] == "preço mudou em 01/12/2026"
+    calc.request_date.value = dt.date(2027, 3, 10)
+    assert "têm mais de 90 dias e podem estar desatualizados" in calc.summary.value

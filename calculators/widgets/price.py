@@ -8,6 +8,7 @@ kernel (Jupyter, Binder, Colab); the static site has the browser-side charts of 
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import ipywidgets as widgets
@@ -20,7 +21,7 @@ from ..charts.tokens import number_pt
 from ..costs import DAYS_PER_MONTH, article_text, calculator_table, token_count_table
 from ..data import EFFORTS, list_snapshots, load_snapshot
 from ..fx import default_usd_brl
-from ..pricing import check_time_utc
+from ..pricing import check_time_utc, price_age_note, today_utc
 from ..reasoning import EFFORT_PT
 
 
@@ -68,6 +69,8 @@ def costs_html(view: pd.DataFrame) -> str:
             notes.append("custo sem o raciocínio (sem medida)")
         elif r.reasoning_tokens:
             notes.append(f"+ {number_pt(r.reasoning_tokens, 0)} tokens de raciocínio")
+        if getattr(r, "price_note", ""):
+            notes.append(r.price_note)
         rows.append(
             [
                 r.model if r.effort is None else f"{r.model} · {EFFORT_PT[r.effort]}",
@@ -87,8 +90,9 @@ class PriceCalculator:
     """Textarea (the article by default) in; token counts, a cost table and a chart out.
 
     Controls: ``text``, ``output_tokens``, ``requests_per_day``, ``usd_brl`` (reais per dollar; 0 means "no rate":
-    only dollars), ``snapshot``, ``price_kind`` ("ordinary" or "batch") and ``at_utc`` (HH:MM, UTC; empty for the
-    ordinary price), ``effort`` (a reasoning effort, or "" for every effort the data has). ``view`` is the last
+    only dollars), ``snapshot``, ``price_kind`` ("ordinary" or "batch"), ``at_utc`` (HH:MM, UTC; empty for the
+    ordinary price), ``request_date`` (the day of the request: scheduled prices apply from their day; default
+    today, UTC) and ``effort`` (a reasoning effort, or "" for every effort the data has). ``view`` is the last
     ``costs.calculator_table`` (one row per (model, provider, effort));
     ``token_counts`` the last ``costs.token_count_table``. The displayed output has one row per (model,
     provider) whatever the text's size: the text itself is never echoed.
@@ -129,6 +133,9 @@ class PriceCalculator:
             value=effort,
             description="esforço de raciocínio",
         )
+        # The day the request is sent: scheduled prices apply from their day (default today, UTC).
+        self.request_date = widgets.DatePicker(value=dt.date.fromisoformat(today_utc()), description="data do pedido")
+        self.request_date.style = {"description_width": "initial"}
         self.condition_note = widgets.HTML()
         for w in (
             self.snapshot,
@@ -160,6 +167,7 @@ class PriceCalculator:
             self.effort,
         ):
             w.observe(self._update, names="value")
+        self.request_date.observe(self._update, names="value")
         self.widget = widgets.VBox(
             [
                 self.text,
@@ -167,6 +175,7 @@ class PriceCalculator:
                 widgets.HBox([self.requests_per_day, self.usd_brl]),
                 widgets.HBox([self.price_kind, self.at_utc]),
                 self.effort,
+                widgets.HBox([self.price_kind, self.at_utc, self.request_date]),
                 self.rate_note,
                 self.condition_note,
                 self.summary,
@@ -204,6 +213,7 @@ class PriceCalculator:
             self.condition_note.value = "<p>Horário: digite HH:MM (UTC), ou deixe vazio para o preço normal.</p>"
             return  # keep the last table until the time is whole
         self.condition_note.value = ""
+        on = (self.request_date.value or dt.date.fromisoformat(today_utc())).isoformat()
         self.token_counts = token_count_table(text, self._df)
         self.view = calculator_table(
             self._df,
@@ -215,9 +225,12 @@ class PriceCalculator:
             batch=self.price_kind.value == "batch",
             effort=self.effort.value or None,
             every_effort=True,
+            on=on,
         )
         self.summary.value = (
-            f"<p>{html.escape(snapshot_caption(self._df))} · texto de {number_pt(len(text))} caracteres · "
+            f"<p>{html.escape(snapshot_caption(self._df))} · "
+            f"{html.escape(price_age_note(self._df.attrs['as_of'], on))} · "
+            f"texto de {number_pt(len(text))} caracteres · "
             f"{number_pt(self.output_tokens.value)} tokens de saída por pedido · "
             f"{number_pt(self.requests_per_day.value)} pedidos por dia, {DAYS_PER_MONTH} dias por mês</p>"
         )

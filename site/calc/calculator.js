@@ -7,8 +7,10 @@
 // data-catalogue ("true" to offer the full catalogue), data-output-tokens.
 //
 // Public contract (tests and curious readers, in the console): window.llms101.ready, .encode(text, name),
-// .count(text, name), .costTable({text, outputTokens, snapshot, requestsPerDay, brlPerUsd, effort}),
-// .catalogueTable({text, outputTokens, requestsPerDay, brlPerUsd}), .snapshots().
+// .count(text, name), .costTable({text, outputTokens, snapshot, requestsPerDay, brlPerUsd, date, effort}),
+// .catalogueTable({text, outputTokens, requestsPerDay, brlPerUsd, date}), .snapshots(). `date` (YYYY-MM-DD) is
+// the day of the request, as the CLI's --on: scheduled prices apply from their day (default: the reader's today);
+// `effort` the requests' reasoning effort, as the CLI's --effort (default null: a row per effort).
 
 import * as pricing from "./pricing.js";
 
@@ -192,8 +194,22 @@ async function countAll(text, names, onProgress = () => {}) {
   return out;
 }
 
-function settings({ outputTokens = 1_000, requestsPerDay = 1, brlPerUsd = null, atUtc = null, batch = false, effort = null } = {}) {
+// The reader's today, YYYY-MM-DD, on the reader's own calendar.
+function readerToday() {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+}
+
+function checkDate(date) {
+  const match = typeof date === "string" && /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const parsed = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
+  if (!parsed || parsed.toISOString().slice(0, 10) !== date) throw new RangeError("date deve ser um dia AAAA-MM-DD");
+  return date;
+}
+
+function settings({ outputTokens = 1_000, requestsPerDay = 1, brlPerUsd = null, atUtc = null, batch = false, date = readerToday(), effort = null } = {}) {
   checkTokens("outputTokens", outputTokens, MAX_OUTPUT_TOKENS);
+  checkDate(date);
   if (effort !== null && !data.efforts.some((e) => e.id === effort)) {
     throw new RangeError(`effort deve ser null (todos) ou um de: ${data.efforts.map((e) => e.id).join(", ")}`);
   }
@@ -205,11 +221,16 @@ function settings({ outputTokens = 1_000, requestsPerDay = 1, brlPerUsd = null, 
   if (brlPerUsd !== null && !(brlPerUsd > 0 && Number.isFinite(brlPerUsd))) {
     throw new RangeError("brlPerUsd deve ser positivo (ou null: sem taxa)");
   }
-  return { outputTokens, requestsPerDay, brlPerUsd, atUtc, batch, effort, ...constants() };
+  return { outputTokens, requestsPerDay, brlPerUsd, atUtc, batch, date, effort, ...constants() };
 }
 
 function constants() {
-  return { mtok: data.mtok, daysPerMonth: data.days_per_month, noThinking: data.no_thinking_effort };
+  return {
+    noteDays: data.price_note_days,
+    mtok: data.mtok,
+    daysPerMonth: data.days_per_month,
+    noThinking: data.no_thinking_effort,
+  };
 }
 
 function effortLabel(effort) {
@@ -347,6 +368,10 @@ class Calculator {
     this.effort = el("select", { name: "effort" });
     this.effort.append(el("option", { value: "", text: "todos (uma linha por esforço)" }));
     for (const e of data.efforts) this.effort.append(el("option", { value: e.id, text: e.label }));
+    // The day of the request: scheduled prices apply from their day (the CLI's --on); the reader's today by default.
+    this.requestDate = el("input", { name: "request_date", type: "date", required: true });
+    this.requestDate.value = readerToday();
+    this.priceAge = el("p", { class: "llms101-hint", "data-llms101-price-age": true });
     this.filter = el("input", { name: "filter", type: "search", placeholder: "modelo, provedor ou criador" });
     this.sort = el("select", { name: "sort" });
     for (const [value, label] of [
@@ -361,7 +386,7 @@ class Calculator {
       this.setDefaultRate();
       this.update();
     });
-    for (const control of [this.output, this.requests, this.rate, this.priceKind, this.atUtc, this.effort]) {
+    for (const control of [this.output, this.requests, this.rate, this.priceKind, this.atUtc, this.requestDate, this.effort]) {
       control.addEventListener("input", () => this.schedule(150));
     }
     for (const control of [this.filter, this.sort]) control.addEventListener("input", () => this.render());
@@ -417,6 +442,7 @@ class Calculator {
         this.field("R$ por US$", this.rate, this.rateNote),
         this.field("Preço", this.priceKind),
         this.field("Horário do pedido (UTC)", this.atUtc, el("small", { class: "llms101-hint", text: "vazio: preço normal; alguns provedores cobram diferente em certos horários" })),
+        this.field("Data do pedido", this.requestDate, el("small", { class: "llms101-hint", text: "os preços que mudam numa data valem a partir dela; padrão: hoje" })),
         this.field("Filtrar", this.filter),
         this.field("Ordenar por", this.sort),
       ),
@@ -426,6 +452,7 @@ class Calculator {
         this.costs,
         true,
       ),
+      this.priceAge,
       this.costNote,
     );
     if (this.withCatalogue) this.buildCatalogue(table);
@@ -494,8 +521,15 @@ class Calculator {
       else problems.push("R$ por US$: digite uma cotação positiva, ou deixe vazio");
     }
     const atUtc = this.atUtc.value ? this.atUtc.value.slice(0, 5) : null;
+    let date = this.requestDate.value;
+    try {
+      checkDate(date);
+    } catch {
+      problems.push("Data do pedido: escolha um dia");
+      date = null;
+    }
     const effort = this.effort.value || null;
-    return { problems, outputTokens, requestsPerDay, brlPerUsd, atUtc, batch: this.priceKind.value === "batch", effort };
+    return { problems, outputTokens, requestsPerDay, brlPerUsd, atUtc, date, batch: this.priceKind.value === "batch", effort };
   }
 
   async update() {
@@ -523,6 +557,7 @@ class Calculator {
       this.view = {
         snapshot: snap,
         counts,
+        date: chosen.date,
         rows: pricing.costRows(snap, counts, options),
         catalogue: cat ? pricing.catalogueRows(cat, counts, options) : null,
         ms: performance.now() - started,
@@ -593,11 +628,12 @@ class Calculator {
         else if (r.price_condition) notes.push(`horário ${r.price_condition.slice(4)} UTC`);
         if (r.reasoning_tokens > 0) notes.push(`+ ${numberPt(r.reasoning_tokens, 0, "")} tokens de raciocínio`);
         else if (r.reasoning_tokens === null) notes.push("custo sem o raciocínio (sem medida)");
+        if (r.price_note) notes.push(r.price_note);
         const tier = notes.length ? ` (${notes.join("; ")})` : "";
         const model = r.effort === null ? r.model : `${r.model} · ${effortLabel(r.effort)}`;
         return el(
           "tr",
-          { "data-llms101-cost-row": true, "data-model": r.model, "data-provider": r.provider, "data-effort": r.effort ?? "", "data-cost-usd": r.cost_usd ?? "" },
+          { "data-llms101-cost-row": true, "data-model": r.model, "data-provider": r.provider, "data-effort": r.effort ?? "", "data-cost-usd": r.cost_usd ?? "", "data-price-note": r.price_note || null },
           el("td", { text: model }),
           el("td", { text: r.provider + tier }),
           el("td", { text: r.creator }),
@@ -609,6 +645,9 @@ class Calculator {
         );
       }),
     );
+    const age = pricing.priceAgeNote(snapshot.as_of, this.view.date, { staleDays: data.price_stale_days, refreshCommand: data.refresh_command });
+    this.priceAge.textContent = `Data do pedido ${pricing.dayPt(this.view.date)}: ${age}.`;
+    this.priceAge.dataset.stale = String(age.includes("Atenção"));
     this.costNote.textContent =
       `${shown.length} de ${rows.length} linhas. ≈ tokens estimados (o criador não publica o tokenizador); * preço estimado; ` +
       `† mediana do modelo entre provedores (Artificial Analysis; o provedor não tem medida própria); tempo = espera pelo ` +
@@ -630,7 +669,8 @@ class Calculator {
     const providers = new Set(all.map((r) => r.provider)).size;
     this.catalogueNote.textContent =
       `${numberPt(all.length, 0, "")} pares (modelo, provedor) de ${providers} provedores, preços do genai-prices ` +
-      `resolvidos em ${data.catalogue_as_of}. ${numberPt(matches.length, 0, "")} combinam com a busca; ` +
+      `resolvidos em ${data.catalogue_as_of}, com as mudanças de preço programadas aplicadas na data do pedido ` +
+      `(${pricing.dayPt(this.view.date)}). ${numberPt(matches.length, 0, "")} combinam com a busca; ` +
       `mostrando os ${Math.min(CATALOGUE_SHOWN, matches.length)} mais baratos para o seu texto.`;
     this.catalogueBody.replaceChildren(
       ...matches.slice(0, CATALOGUE_SHOWN).map((r) => {
@@ -638,10 +678,11 @@ class Calculator {
         if (r.applied_tier !== null) notes.push(`preço da faixa > ${numberPt(r.applied_tier, 0, "")} tokens`);
         if (r.other_charges.length) notes.push(`outras cobranças possíveis (${r.other_charges.join(", ")})`);
         if (r.price_note) notes.push(r.price_note);
+        if (r.change_note) notes.push(r.change_note);
         if (r.deprecated) notes.push("descontinuado");
         return el(
           "tr",
-          { "data-llms101-catalogue-row": true, "data-model-id": r.model_id, "data-provider-id": r.provider_id, "data-cost-usd": r.cost_usd ?? "" },
+          { "data-llms101-catalogue-row": true, "data-model-id": r.model_id, "data-provider-id": r.provider_id, "data-cost-usd": r.cost_usd ?? "", "data-change-note": r.change_note || null },
           el("td", { text: r.model }),
           el("td", { text: r.provider }),
           el("td", { text: r.tokenizer }),

@@ -37,6 +37,119 @@ export function appliedPrice(base, variants, metric, inputTokens, condition = ""
   return [price, tier];
 }
 
+// calculators.pricing.prices_on: a row's prices on the day `date` (YYYY-MM-DD) from its price_schedule, entries
+// [starts_on, condition, metric, above_input_tokens, usd_per_mtok]: [base {metric: price}, variants]. For each
+// (metric, condition) the entries of the latest starts_on not after the day apply ("" is the earliest).
+export function pricesOn(schedule, date) {
+  const chosen = new Map();
+  const key = (p) => `${p[2]}\u0000${p[1]}`;
+  for (const p of schedule) {
+    if (p[0] <= date && p[0] >= (chosen.get(key(p)) ?? "")) chosen.set(key(p), p[0]);
+  }
+  const base = {};
+  const variants = [];
+  for (const p of schedule) {
+    if (!chosen.has(key(p)) || chosen.get(key(p)) !== p[0]) continue;
+    if (p[1] === "" && p[3] === 0) base[p[2]] = p[4];
+    else variants.push([p[1], p[2], p[3], p[4]]);
+  }
+  return [base, variants];
+}
+
+// A snapshot row with the prices in effect on `date` (the row itself without a schedule or a date).
+export function rowOn(row, date) {
+  if (!date || !row.price_schedule || row.price_schedule.length === 0) return row;
+  const [base, variants] = pricesOn(row.price_schedule, date);
+  return {
+    ...row,
+    input_usd_per_mtok: base.input_usd_per_mtok ?? null,
+    output_usd_per_mtok: base.output_usd_per_mtok ?? null,
+    cached_input_usd_per_mtok: base.cached_input_usd_per_mtok ?? null,
+    price_variants: variants,
+  };
+}
+
+const DAY_MS = 86_400_000;
+function dayNumber(date) {
+  const [y, m, d] = date.split("-").map(Number);
+  return Date.UTC(y, m - 1, d) / DAY_MS;
+}
+function isoDay(number) {
+  return new Date(number * DAY_MS).toISOString().slice(0, 10);
+}
+// "31/12/2026" from "2026-12-31" (calculators.pricing._day_pt).
+export function dayPt(date) {
+  const [y, m, d] = date.split("-");
+  return `${d}/${m}/${y}`;
+}
+
+// calculators.pricing.price_change_note: each change of the ordinary price at most `days` days from `date`.
+export function priceChangeNote(schedule, date, days = 60) {
+  const day = dayNumber(date);
+  const notes = [];
+  const starts = [...new Set(schedule.filter((p) => p[0] && p[1] === "").map((p) => p[0]))].sort();
+  for (const start of starts) {
+    const change = dayNumber(start);
+    if (Math.abs(change - day) > days) continue;
+    if (change <= day) {
+      notes.push(`preço mudou em ${dayPt(start)}`);
+      continue;
+    }
+    const before = pricesOn(schedule, isoDay(change - 1))[0];
+    const after = pricesOn(schedule, start)[0];
+    const pairs = ["input_usd_per_mtok", "output_usd_per_mtok"]
+      .map((m) => [before[m], after[m]])
+      .filter(([a, b]) => a !== undefined && b !== undefined);
+    if (pairs.length && pairs.every(([a, b]) => b >= a) && pairs.some(([a, b]) => b > a)) {
+      notes.push(`preço promocional até ${dayPt(isoDay(change - 1))}`);
+    } else {
+      notes.push(`preço muda em ${dayPt(start)}`);
+    }
+  }
+  return notes.join("; ");
+}
+
+// calculators.pricing.price_age_note: how old a snapshot's prices are on `date`; past `staleDays`, a warning.
+export function priceAgeNote(asOf, date, { staleDays = 90, refreshCommand = "" } = {}) {
+  const month = asOf.length !== 10;
+  const start = month ? `${asOf}-01` : asOf;
+  const shown = month ? `${asOf.slice(5, 7)}/${asOf.slice(0, 4)}` : dayPt(asOf);
+  const days = dayNumber(date) - dayNumber(start);
+  if (days === 0) return `preços de ${shown}, do próprio dia`;
+  if (days < 0) return `preços de ${shown}, ${-days} dia${days < -1 ? "s" : ""} depois da data do pedido`;
+  let note = `preços de ${shown}, há ${days} dia${days > 1 ? "s" : ""}`;
+  if (days > staleDays) {
+    note +=
+      `. Atenção: têm mais de ${staleDays} dias e podem estar desatualizados: escolha o snapshot mais ` +
+      `recente, confira a página de preços do provedor ou atualize os dados com ${refreshCommand} (README do ` +
+      "repositório)";
+  }
+  return note;
+}
+
+// calculators.catalogue.catalogue_row_on: a catalogue row with the prices of its price_schedule in effect on `date`.
+export function catalogueRowOn(row, date) {
+  if (!date) return row;
+  let chosen = null;
+  for (const entry of row.price_schedule || []) if (entry.starts_on <= date) chosen = entry;
+  if (chosen === null) return row;
+  const { starts_on: _start, ...prices } = chosen;
+  const blank = { cached_input_usd_per_mtok: null, input_tiers: [], output_tiers: [], cached_input_tiers: [] };
+  return { ...row, ...blank, request_usd: 0.0, ...prices };
+}
+
+// calculators.catalogue.catalogue_change_note.
+export function catalogueChangeNote(row, date, days = 60) {
+  if (!date) return "";
+  const schedule = [];
+  for (const entry of row.price_schedule || []) {
+    for (const metric of ["input_usd_per_mtok", "output_usd_per_mtok"]) {
+      if (entry[metric] !== null && entry[metric] !== undefined) schedule.push([entry.starts_on, "", metric, 0, entry[metric]]);
+    }
+  }
+  return schedule.length ? priceChangeNote(schedule, date, days) : "";
+}
+
 // The prices one request pays on a row: the tier its input tokens fall in, under its condition.
 export function rowPrices(row, inputTokens, options = {}) {
   const condition = requestCondition(row.price_variants, options);
@@ -118,7 +231,7 @@ export function tierPrice(base, tiers, inputTokens) {
 
 // calculators.catalogue.catalogue_cost_usd.
 export function catalogueCostUsd(row, { inputTokens, outputTokens }) {
-  if (inputTokens === null) return null;
+  if (inputTokens === null || row.input_usd_per_mtok === null || row.output_usd_per_mtok === null) return null;
   const input = tierPrice(row.input_usd_per_mtok, row.input_tiers, inputTokens);
   const output = tierPrice(row.output_usd_per_mtok, row.output_tiers, inputTokens);
   return (inputTokens * input + outputTokens * output) / 1_000_000 + row.request_usd;
@@ -127,9 +240,15 @@ export function catalogueCostUsd(row, { inputTokens, outputTokens }) {
 // The cost rows of one snapshot, as `python -m calculators cost --file F --output-tokens N --json` gives them
 // (each at the tier its input tokens fall in, under the condition chosen), plus the month, the reais and the
 // response time. `counts` maps a tokenizer name to {count, exact} (count null when the page could not count it).
-export function costRows(snapshot, counts, { outputTokens, requestsPerDay, brlPerUsd, mtok, daysPerMonth, atUtc = null, batch = false, effort = null, noThinking = "none" }) {
+// `date` (YYYY-MM-DD) is the day of the request (`--on`): a scheduled row pays the price of that day and says when
+// its price changes (price_note); null prices on the snapshot's own date, as cost_table(on=None). `effort` picks
+// the requests' reasoning effort (effortRows); the cost bills the expected reasoning tokens as output.
+export function costRows(snapshot, counts, { outputTokens, requestsPerDay, brlPerUsd, mtok, daysPerMonth, atUtc = null, batch = false, date = null, noteDays = 60, effort = null, noThinking = "none" }) {
   const rows = [];
-  for (const row of effortRows(snapshot.rows, effort)) {
+  const day = date ?? (snapshot.as_of.length === 10 ? snapshot.as_of : null);
+  for (const scheduled of effortRows(snapshot.rows, effort)) {
+    const row = day === null ? scheduled : rowOn(scheduled, day);
+    const schedule = scheduled.price_schedule || [];
     const counted = counts[row.tokenizer] || { count: null, exact: false };
     const inputTokens = counted.count;
     const prices = rowPrices(row, inputTokens ?? 0, { atUtc, batch });
@@ -157,14 +276,16 @@ export function costRows(snapshot, counts, { outputTokens, requestsPerDay, brlPe
       speed_basis: row.speed_basis,
       tier_above_input_tokens: inputTokens === null ? 0 : prices.tier,
       price_condition: prices.condition,
+      price_note: day !== null && schedule.length ? priceChangeNote(schedule, day, noteDays) : "",
     });
   }
   return rows;
 }
 
 // The catalogue's rows for a text: every (model, provider) with its tokenizer's count and its cost.
-export function catalogueRows(catalogue, counts, { outputTokens, requestsPerDay, brlPerUsd, daysPerMonth }) {
-  return catalogue.rows.map((row) => {
+export function catalogueRows(catalogue, counts, { outputTokens, requestsPerDay, brlPerUsd, daysPerMonth, date = null, noteDays = 60 }) {
+  return catalogue.rows.map((scheduled) => {
+    const row = catalogueRowOn(scheduled, date);
     const counted = counts[row.tokenizer] || { count: null, exact: false };
     const costUsd = catalogueCostUsd(row, { inputTokens: counted.count, outputTokens });
     const monthly = monthlyCostUsd(costUsd, { requestsPerDay, daysPerMonth });
@@ -185,6 +306,7 @@ export function catalogueRows(catalogue, counts, { outputTokens, requestsPerDay,
       monthly_cost_brl: usdToBrl(monthly, brlPerUsd),
       other_charges: row.other_charges,
       price_note: row.price_note,
+      change_note: catalogueChangeNote(scheduled, date, noteDays),
       deprecated: row.deprecated,
     };
   });

@@ -4,7 +4,9 @@
   texts and the whole article; estimates equal ``count_tokens``;
 - ``window.llms101.costTable`` equals ``python -m calculators cost --file F --output-tokens N --json`` row by row,
   for the article and for a ~1 MB text, on every snapshot (the long text crosses the long-prompt tiers);
-- the catalogue's costs equal ``calculators.catalogue.catalogue_cost_usd`` on every row;
+- with a ``date``, ``costTable`` equals ``cost --on DATE`` (costs and notes) the day before and the day of every
+  scheduled change, and the "Data do pedido" control moves prices and shows the notes and the age of the prices;
+- the catalogue's costs equal ``calculators.catalogue.catalogue_cost_usd`` on every row, on two dates;
 - typing into the box updates the counts and the rows; a 5 MB paste leaves no main-thread task over 1 s;
 - bad input gets a message and keeps the text; screenshots at 1280 and 390 px.
 
@@ -13,6 +15,7 @@ Needs the built site (``make book``; ``make test`` builds it first) and Debian's
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import subprocess
@@ -22,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from calculators import list_snapshots
-from calculators.catalogue import catalogue_cost_usd, catalogue_rows
+from calculators.catalogue import catalogue_change_note, catalogue_cost_usd, catalogue_row_on, catalogue_rows
 from calculators.costs import article_text
 from calculators.tokens import TOKENIZERS, count_tokens, encode
 
@@ -116,7 +119,14 @@ def test_estimates_have_no_ids_and_unknown_names_are_refused(calc):
     assert "snapshot desconhecido" in message
 
 
+# The day both sides price on: the CLI's default is today in UTC, the page's the reader's own today, so the tests
+# give both the same day.
+TODAY_UTC = dt.datetime.now(dt.UTC).date().isoformat()
+
+
 def _cli_rows(snapshot: str, text_file, output_tokens: int, *extra: str) -> list[dict]:
+    if "--on" not in extra:
+        extra = (*extra, "--on", TODAY_UTC)
     out = subprocess.run(
         [sys.executable, "-m", "calculators", "cost", "--snapshot", snapshot, "--file", str(text_file)]
         + ["--output-tokens", str(output_tokens), "--json", *extra],
@@ -142,6 +152,7 @@ def _assert_same_rows(page_rows: list[dict], cli_rows: list[dict], label: str) -
             assert math.isclose(p["reasoning_tokens"], c["reasoning_tokens"], rel_tol=1e-12), where
         assert p["tier_above_input_tokens"] == c["tier_above_input_tokens"], where
         assert p["price_condition"] == c["price_condition"], where
+        assert p["price_note"] == c["price_note"], where
         if c["cost_usd"] is None:
             assert p["cost_usd"] is None, f"{where}: the page shows a cost where Python has none"
         else:
@@ -159,8 +170,8 @@ def test_cost_table_equals_the_cli_row_by_row(calc, tmp_path, snapshot, kind):
     output_tokens = 1_000 if kind == "article" else 2_500
     cli = _cli_rows(snapshot, path, output_tokens)
     rows = calc.page.evaluate(
-        "([text, snapshot, n]) => window.llms101.costTable({text, snapshot, outputTokens: n})",
-        [text, snapshot, output_tokens],
+        "([text, snapshot, n, date]) => window.llms101.costTable({text, snapshot, outputTokens: n, date})",
+        [text, snapshot, output_tokens, TODAY_UTC],
     )
     _assert_same_rows(rows, cli, f"{snapshot}, {kind}")
     exact = {name: info.exact for name, info in TOKENIZERS.items()}
@@ -225,7 +236,7 @@ def test_time_of_day_and_batch_prices_equal_the_cli(calc, tmp_path, extra, optio
     cli = _cli_rows("latest", path, 1_000, *extra)
     rows = calc.page.evaluate(
         "([text, options]) => window.llms101.costTable({text, snapshot: 'latest', outputTokens: 1000, ...options})",
-        [text, options],
+        [text, {**options, "date": TODAY_UTC}],
     )
     _assert_same_rows(rows, cli, f"latest {extra}")
     assert any(r["tier_above_input_tokens"] for r in rows)
@@ -233,23 +244,91 @@ def test_time_of_day_and_batch_prices_equal_the_cli(calc, tmp_path, extra, optio
     assert any(r["price_condition"] for r in rows) == (options != {"atUtc": "23:59"})
 
 
-def test_catalogue_costs_equal_python_on_every_row(calc):
+@pytest.mark.parametrize("date", ["2026-11-30", TODAY_UTC])
+def test_catalogue_costs_equal_python_on_every_row(calc, date):
     rows = {(r["provider_id"], r["model_id"]): r for r in catalogue_rows()}
     assert len(rows) > 1_500
     for text in (article_text(), big_text(900_000)):
         got = calc.page.evaluate(
-            "(text) => window.llms101.catalogueTable({text, outputTokens: 1000})",
-            text,
+            "([text, date]) => window.llms101.catalogueTable({text, outputTokens: 1000, date})",
+            [text, date],
         )
         assert len(got) == len(rows)
         tiers_applied = 0
         for r in got:
-            row = rows[(r["provider_id"], r["model_id"])]
+            row = catalogue_row_on(rows[(r["provider_id"], r["model_id"])], date)
             assert r["input_tokens"] == count_tokens(text, row["tokenizer"]), r["model_id"]
             want = catalogue_cost_usd(row, input_tokens=r["input_tokens"], output_tokens=1_000)
-            assert math.isclose(r["cost_usd"], want, rel_tol=1e-12), (r["provider_id"], r["model_id"])
+            if want is None:
+                assert r["cost_usd"] is None, (r["provider_id"], r["model_id"])
+            else:
+                assert math.isclose(r["cost_usd"], want, rel_tol=1e-12), (r["provider_id"], r["model_id"])
+            assert r["change_note"] == catalogue_change_note(rows[(r["provider_id"], r["model_id"])], date)
             tiers_applied += r["applied_tier"] is not None
         assert tiers_applied > 0 if len(text) > 500_000 else tiers_applied == 0
+
+
+# Issue 17: the day before and the day of every change of an ordinary price the latest snapshot schedules, and the
+# day of the issue's check.
+SCHEDULE_DAYS = ["2026-11-30", "2026-12-01", "2026-12-06", "2026-12-31", "2027-01-01"]
+
+
+@pytest.mark.parametrize("date", SCHEDULE_DAYS)
+def test_cost_table_on_a_date_equals_the_cli_row_by_row(calc, tmp_path, date):
+    """``costTable({..., date})`` equals ``cost --on DATE`` row by row, costs and notes, around every change."""
+    text = article_text()
+    path = tmp_path / "texto.txt"
+    path.write_text(text, encoding="utf-8")
+    cli = _cli_rows("latest", path, 1_000, "--on", date)
+    rows = calc.page.evaluate(
+        "([text, date]) => window.llms101.costTable({text, snapshot: 'latest', outputTokens: 1000, date})",
+        [text, date],
+    )
+    _assert_same_rows(rows, cli, f"latest on {date}")
+    argon = next(r for r in rows if (r["model"], r["provider"]) == ("Gemini 4 Argon", "Google"))
+    assert argon["price_note"] == (
+        "preço promocional até 30/11/2026" if date < "2026-12-01" else "preço mudou em 01/12/2026"
+    )
+
+
+def test_the_request_date_control_moves_prices_and_shows_notes_and_age(calc):
+    """The "Data do pedido" control: the rows' notes in the table and the catalogue, and the age of the prices,
+    with a warning past 90 days."""
+    page = calc.page
+    root = page.locator("[data-llms101-calculator]").first
+    page.fill(f"#{root.locator('textarea').get_attribute('id')}", "Quanto custa esta frase?")
+    page.select_option("select[name=snapshot]", "latest")
+    for date, argon_note in (
+        ("2026-11-30", "preço promocional até 30/11/2026"),
+        ("2026-12-06", "preço mudou em 01/12/2026"),
+    ):
+        before = root.get_attribute("data-llms101-updated")
+        page.fill("input[name=request_date]", date)
+        page.wait_for_function(
+            "(before) => document.querySelector('[data-llms101-calculator]').dataset.llms101Updated !== before",
+            arg=before,
+        )
+        row = page.locator('[data-llms101-cost-row][data-model="Gemini 4 Argon"][data-provider="Google"]')
+        assert row.get_attribute("data-price-note") == argon_note
+        assert argon_note in row.inner_text()
+        age = page.locator("[data-llms101-price-age]").first
+        assert "preços de 06/12/2026" in age.inner_text() and age.get_attribute("data-stale") == "false"
+    page.locator("details.llms101-catalogue summary").click()
+    page.fill("input[name=catalogue_filter]", "gemini-4-argon")
+    cat_row = page.locator('[data-llms101-catalogue-row][data-model-id="gemini-4-argon"][data-provider-id="google"]')
+    cat_row.wait_for()
+    assert cat_row.get_attribute("data-change-note") == "preço mudou em 01/12/2026"
+    assert "preço mudou em 01/12/2026" in cat_row.inner_text()
+    before = root.get_attribute("data-llms101-updated")
+    page.fill("input[name=request_date]", "2027-04-01")
+    page.wait_for_function(
+        "(before) => document.querySelector('[data-llms101-calculator]').dataset.llms101Updated !== before",
+        arg=before,
+    )
+    age = page.locator("[data-llms101-price-age]").first
+    assert age.get_attribute("data-stale") == "true"
+    assert "há 116 dias" in age.inner_text() and "refresh --source genai-prices" in age.inner_text()
+    page.locator("details.llms101-catalogue summary").click()
 
 
 def _count_value(page, tokenizer: str):
