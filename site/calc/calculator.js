@@ -135,12 +135,16 @@ class Pool {
     }
   }
 
-  jobs(slot, group) {
-    return [...this.pending.values()].filter((job) => job.slot === slot && job.message.op !== "init" && (group === undefined || job.group === group));
+  // The jobs on `slot` (of `group`, if given, and not about `text`, if given).
+  jobs(slot, group, text) {
+    return [...this.pending.values()].filter(
+      (job) => job.slot === slot && job.message.op !== "init" && (group === undefined || job.group === group) && (text === undefined || job.message.text !== text),
+    );
   }
 
-  // A new slot in place of `slot`: its `group` jobs are cancelled, the others sent again.
-  restart(slot, group) {
+  // A new slot in place of `slot`: its `group` jobs about other texts than `text` are cancelled, the others sent
+  // again.
+  restart(slot, group, text) {
     const fresh = this.spawn(slot.index);
     this.slots[slot.index] = fresh;
     slot.worker.terminate();
@@ -148,7 +152,7 @@ class Pool {
       if (job.message.op === "init") {
         this.pending.delete(job.message.id);
         job.reject(new Error("o contador de tokens foi reiniciado"));
-      } else if (job.group === group) {
+      } else if (job.group === group && job.message.text !== text) {
         this.pending.delete(job.message.id);
         job.reject(new Error("contagem cancelada: chegou um texto mais novo"));
       } else {
@@ -158,10 +162,11 @@ class Pool {
     }
   }
 
-  async supersede(group) {
-    const busy = this.slots.filter((slot) => this.jobs(slot, group).length > 0);
+  // Make way for `text`: the group's jobs about other texts get OVERTAKE_MS to finish, then their workers restart.
+  async supersede(group, text) {
+    const busy = this.slots.filter((slot) => this.jobs(slot, group, text).length > 0);
     if (busy.length === 0) return;
-    const older = busy.flatMap((slot) => this.jobs(slot, group).map((job) => job.promise));
+    const older = busy.flatMap((slot) => this.jobs(slot, group, text).map((job) => job.promise));
     let timer;
     await Promise.race([
       Promise.allSettled(older),
@@ -170,7 +175,7 @@ class Pool {
       }),
     ]);
     clearTimeout(timer);
-    for (const slot of busy) if (this.slots[slot.index] === slot && this.jobs(slot, group).length > 0) this.restart(slot, group);
+    for (const slot of busy) if (this.slots[slot.index] === slot && this.jobs(slot, group, text).length > 0) this.restart(slot, group, text);
   }
 
   async run(op, tokenizer, text, extra = {}, group = null) {
@@ -662,7 +667,7 @@ class Calculator {
     try {
       checkText(text);
       const snap = snapshotById(this.snapshot.value);
-      await pool.supersede("page"); // a count of an older text still running is stopped (after OVERTAKE_MS)
+      await pool.supersede("page", text); // a count of an older text still running is stopped (after OVERTAKE_MS)
       if (version !== this.version) return;
       const names = new Set(snap.rows.map((r) => r.tokenizer));
       const started = performance.now();
