@@ -164,8 +164,9 @@ class PriceVariant:
 
 
 # A URL at the start of a word: "scheme://..." (any scheme), or one of the schemes without "//" that a browser runs
-# or reads ("javascript:alert(1)"). Not "02:49", nor a model id such as "meta.llama4-maverick-17b-instruct-v1:0".
-_URL_START = re.compile(r"(?:^|[\s(\[<\"'])([A-Za-z][A-Za-z0-9+.\-]*):(//)?")
+# or reads ("javascript:alert(1)"), the colon followed by the address. Not "02:49", nor "Data: the API's JSON",
+# nor a model id such as "meta.llama4-maverick-17b-instruct-v1:0".
+_URL_START = re.compile(r"(?:^|[\s(\[<\"'])([A-Za-z][A-Za-z0-9+.\-]*):(//)?(?=\S)")
 _SCHEMES_WITHOUT_SLASHES = {"javascript", "vbscript", "data", "file", "blob", "filesystem", "about"}
 WEB_SCHEMES = ("http", "https")
 

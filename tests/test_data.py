@@ -395,6 +395,7 @@ def test_measurements_with_a_duplicated_header_column_are_rejected(tmp_path):
         "http://example.com/a?b=c",
         "genai-prices 0.2.3 (PyPI package data)",
         "AWS Bedrock model id meta.llama4-maverick-17b-instruct-v1:0, as of 02:49",
+        "Artificial Analysis Data: API JSON (about: the median of 72 hours)",
     ],
 )
 def test_web_urls_and_plain_text_sources_load(scratch, source):
