@@ -421,3 +421,32 @@ def test_right_to_left_override_stays_inside_its_token(calc):
     xs = [t["x"] for t in tokens]
     assert xs == sorted(xs), "tokens are drawn out of order"
     page.locator(".llms101-pieces-box summary").first.click()
+
+
+# --- 7. one count per text and tokenizer ----------------------------------------------------------------------------
+RECORD_COUNTS_JS = """
+(() => {
+  window.__countJobs = [];
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (message && message.op === "count") window.__countJobs.push([message.tokenizer, message.text.length]);
+    return post.call(this, message, ...rest);
+  };
+})();
+"""
+
+
+def test_a_long_text_is_counted_once_per_tokenizer(open_offline, site_url):
+    text = ("Um texto longo, colado uma vez. " * 100_000)[:3_000_000]
+    with open_offline() as offline:
+        offline.page.add_init_script(RECORD_COUNTS_JS)
+        page = _open(offline, site_url)
+        _paste(page, text)
+        # A setting changed while the text is still being counted: the same text is not counted again.
+        page.locator('input[name="requests_per_day"]').first.fill("2.000")
+        page.locator(".llms101-pieces-box summary").first.click()
+        _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"), timeout=60_000)
+        page.wait_for_timeout(500)
+        jobs = [tuple(j) for j in page.evaluate("window.__countJobs") if j[1] == len(text)]
+        assert jobs, "no count reached the workers"
+        assert len(jobs) == len(set(jobs)), f"counted more than once: {sorted(jobs)}"
