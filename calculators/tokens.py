@@ -267,7 +267,7 @@ def encode(text: str, tokenizer: str) -> list[int]:
 # of a text do not depend on where it is cut, if the cut is between two of them: the patterns have no
 # look-behind, and their one look-ahead, (?!\S), cannot change a match that ended at the cut. The page does the
 # same (site/calc/bpe.js); tests pin both to plain encode_ordinary wherever that one finishes.
-LONG_PIECE_CHARS = 256
+LONG_PIECE_CHARS = 1024  # the article has runs of white space of up to 351 characters: left to tiktoken
 # Unicode White_Space: what \s means in tiktoken's patterns.
 _WHITE_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # A piece that long is, in every pattern here, a run of at least half its length of white space or of other
@@ -285,7 +285,7 @@ _MAYBE_LONG = re.compile(f"[^{_WHITE_SPACE}]{_RUN}|[{_WHITE_SPACE}]{_RUN}")
 def long_pieces(text: str, pattern: str, min_chars: int = LONG_PIECE_CHARS) -> list[tuple[int, int]]:
     """(start, end) of every piece of ``text`` longer than ``min_chars`` under the split ``pattern``, in order.
 
-    Example: long_pieces("ab " + "x" * 300, O200K_PATTERN) -> [(2, 303)]
+    Example: long_pieces("ab " + "x" * 3000, O200K_PATTERN) -> [(2, 3003)]
     """
     if len(text) <= min_chars or (min_chars >= LONG_PIECE_CHARS and not _MAYBE_LONG.search(text)):
         return []

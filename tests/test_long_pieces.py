@@ -59,4 +59,4 @@ def test_a_megabyte_of_spaces_is_counted(name):
 
 def test_ordinary_text_has_no_long_piece():
     assert long_pieces("palavra " * 10_000, _backend("o200k_base")._pat_str) == []
-    assert LONG_PIECE_CHARS == 256  # site/calc/bpe.js has the same threshold
+    assert LONG_PIECE_CHARS == 1024  # site/calc/bpe.js has the same threshold
