@@ -270,8 +270,10 @@ def encode(text: str, tokenizer: str) -> list[int]:
 LONG_PIECE_CHARS = 1024  # the article has runs of white space of up to 351 characters: left to tiktoken
 # Unicode White_Space: what \s means in tiktoken's patterns.
 _WHITE_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-# A piece that long is, in every pattern here, a run of at least half its length of white space or of other
-# characters: a text without such a run has no long piece.
+# A long piece is, in the patterns here, a run of white space or of other characters, with a character or two
+# around it: a text without such a run of half LONG_PIECE_CHARS is left whole to encode_ordinary, at once. (A long
+# piece that escapes this test, such as o200k_base's "!" followed by newlines and slashes in turn, is also left to
+# encode_ordinary: exact, only slower.)
 _RUN = f"{{{LONG_PIECE_CHARS // 2 - 4},}}"
 # Characters that every Unicode version since 3.0 classifies alike (ASCII, Latin-1 and Latin Extended-A/B, the
 # ideographic space, the CJK ideographs of Unicode 1.1, Hangul syllables). Engines built on different Unicode
