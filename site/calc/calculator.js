@@ -840,7 +840,7 @@ class Calculator {
     const name = this.piecesTokenizer.value;
     const text = this.input.value;
     try {
-      const pieces = await pool.run("pieces", name, text, { limit: data.max_display_tokens });
+      const pieces = await pool.run("pieces", name, text, { limit: data.max_display_tokens }, "page"); // overtaken as counts are
       if (text !== this.input.value || name !== this.piecesTokenizer.value) return;
       this.pieces.replaceChildren(...pieces.map((p, i) => tokenPiece(p, i)));
       const total = this.view && this.view.counts[name] ? this.view.counts[name].count : null;
@@ -849,6 +849,7 @@ class Calculator {
           ? `Mostrando os primeiros ${numberPt(pieces.length, 0, "")} de ${numberPt(total, 0, "")} tokens (a contagem cobre o texto inteiro). Passe o mouse sobre um pedaço para ver o id.`
           : "Cada pedaço é um token; passe o mouse sobre ele para ver o id. <0xF0> = um byte de um caractere dividido entre tokens.";
     } catch (error) {
+      if (text !== this.input.value) return; // cancelled by a newer text, which shows its own pieces
       this.piecesNote.textContent = `Não foi possível mostrar os tokens: ${error.message}`;
     }
   }

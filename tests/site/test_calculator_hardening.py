@@ -169,7 +169,9 @@ def test_a_long_word_then_a_short_text(calc):
 def test_a_newer_text_overtakes_a_count_that_is_still_running(calc):
     page = calc.page
     # A long word of letters outside the characters bpe.js takes apart (mathematical bold "a", U+1D41A): it stays
-    # with tiktoken's WebAssembly core, which needs minutes for it. The next text must not wait for it.
+    # with tiktoken's WebAssembly core, which needs minutes for it. The next text must not wait for it, nor for
+    # the token pieces of it (the "Ver os tokens" box is open).
+    page.locator(".llms101-pieces-box summary").first.click()
     _paste(page, "\U0001d41a" * 110_000)
     page.wait_for_function(
         "document.querySelector('.llms101-status')?.textContent.startsWith('Contando')", timeout=10_000
@@ -182,6 +184,12 @@ def test_a_newer_text_overtakes_a_count_that_is_still_running(calc):
     assert f"{len(short)} caracteres contados" in page.locator(".llms101-status").first.text_content()
     assert page.locator(".llms101-error").first.is_hidden()
     assert page.locator("textarea[data-llms101-input]").first.input_value() == short
+    page.wait_for_function(
+        "(t) => [...document.querySelectorAll('.llms101-token')].map((e) => e.textContent).join('') === t",
+        arg=short,
+        timeout=15_000,
+    )
+    page.locator(".llms101-pieces-box summary").first.click()
 
 
 def test_a_megabyte_of_spaces_is_counted_in_the_page(calc):
