@@ -14,6 +14,9 @@ Calculadora page, and measures, in one run:
    (which also needs the three Mistral SentencePiece tokenizers).
 3. Weight with every tokenizer loaded (all seven exact ones). Target: under 16 MB raw; gzip (what a server such as
    GitHub Pages sends) is reported beside it.
+4. Long pre-tokenized pieces: a paste of a 300,000-character single word and of 1 MB of spaces (snapshot 2024-05,
+   the tokenizers of its rows), timed as in 2, and the ids of every exact tokenizer from
+   ``window.llms101.encode`` compared with ``calculators.tokens.encode``. Target: each under 10 s, ids equal.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ TARGET_FIRST_LOAD_BYTES = 4 * 1024 * 1024
 TARGET_ALL_TOKENIZERS_BYTES = 16 * 1024 * 1024
 TARGET_ARTICLE_MS = 100
 TARGET_MB_MS = 3_000
+TARGET_LONG_PIECE_MS = 10_000
+EXACT = ["o200k_base", "cl100k_base", "llama3", "llama4", "mistral_v1", "mistral_v2", "mistral_v3"]
+LONG_PIECES = {"word": "a" * 300_000, "spaces": " " * 1_000_000}
 
 # Paste `text` into the first calculator and resolve with the milliseconds until its rows are updated.
 PASTE_JS = """
@@ -109,6 +115,22 @@ def variants(text: str, n: int) -> list[str]:
     return [f"{i} {text}"[: len(text)] for i in range(n)]
 
 
+def long_pieces(page) -> dict:
+    """Paste-to-rows time (2024-05: seven tokenizers) and ids against Python for each long-piece text."""
+    from calculators.tokens import encode
+
+    page.select_option('select[name="snapshot"]', "2024-05")
+    out = {}
+    for label, text in LONG_PIECES.items():
+        ms = paste_times(page, [text])[0]
+        equal = {}
+        for name in EXACT:
+            ids = page.evaluate("([t, n]) => window.llms101.encode(t, n)", [text, name])
+            equal[name] = ids == encode(text, name)
+        out[label] = {"chars": len(text), "paste_ms": round(ms, 1), "ids_equal_python": equal}
+    return out
+
+
 def mb(n: int) -> str:
     return f"{n / 1024 / 1024:.2f} MB"
 
@@ -150,12 +172,10 @@ def main(argv: list[str] | None = None) -> int:
                 runs["one_mb_ms"] = statistics.median(paste_times(page, variants(big, max(3, args.runs // 2))))
                 report[snapshot] = {k: round(v, 1) for k, v in runs.items()}
 
-            page.evaluate(
-                """() => Promise.all(["o200k_base", "cl100k_base", "llama3", "llama4", "mistral_v1", "mistral_v2",
-                          "mistral_v3"].map((n) => window.llms101.encode("a", n)))"""
-            )
+            page.evaluate("(names) => Promise.all(names.map((n) => window.llms101.encode('a', n)))", EXACT)
             page.wait_for_load_state("networkidle")
             report["all_tokenizers_bytes"], report["all_tokenizers_gzip_bytes"] = served.weight()
+            report["long_pieces"] = long_pieces(page)
             browser.close()
     finally:
         server.shutdown()
@@ -185,6 +205,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  1 MB ({len(big):,} chars), tokenizers loaded:       {r['one_mb_ms']:8.1f} ms  "
             f"({verdict(r['one_mb_ms'], TARGET_MB_MS)})"
+        )
+    for label, r in report["long_pieces"].items():
+        equal = [n for n, same in r["ids_equal_python"].items() if same]
+        print(
+            f"long piece, {label} ({r['chars']:,} chars), 2024-05, tokenizers loaded: {r['paste_ms']:8.1f} ms  "
+            f"({verdict(r['paste_ms'], TARGET_LONG_PIECE_MS)}); ids equal to Python: {len(equal)} of {len(EXACT)}"
+            + ("" if len(equal) == len(EXACT) else f" (DIFFERENT: {sorted(set(EXACT) - set(equal))})")
         )
     print(
         f"every tokenizer loaded: {mb(report['all_tokenizers_bytes'])} raw, "

@@ -237,6 +237,47 @@ class ScheduledPrice:
     usd_per_mtok: float
 
 
+# A URL at the start of a word: "scheme://..." (any scheme), or one of the schemes without "//" that a browser runs
+# or reads ("javascript:alert(1)"), the colon followed by the address. Not "02:49", nor "Data: the API's JSON",
+# nor a model id such as "meta.llama4-maverick-17b-instruct-v1:0".
+_URL_START = re.compile(r"(?:^|[\s(\[<\"'])([A-Za-z][A-Za-z0-9+.\-]*):(//)?(?=\S)")
+_SCHEMES_WITHOUT_SLASHES = {"javascript", "vbscript", "data", "file", "blob", "filesystem", "about"}
+WEB_SCHEMES = ("http", "https")
+
+
+def web_url(text: str) -> str | None:
+    """``text`` if it is one http(s) URL (what may become a link), else None.
+
+    Example: web_url("https://www.bcb.gov.br/") -> "https://www.bcb.gov.br/";  web_url("javascript:x") -> None
+    """
+    from urllib.parse import urlsplit
+
+    text = str(text).strip()
+    if not text or any(c.isspace() for c in text):
+        return None
+    parts = urlsplit(text)
+    return text if parts.scheme.lower() in WEB_SCHEMES and parts.netloc else None
+
+
+def check_source(value: str, path: Path, line: int, column: str) -> str:
+    """A source or link column: plain text, or text with ``http(s)`` URLs; any other URL is refused.
+
+    The site turns a source that is a URL into a link, so a ``javascript:``, ``data:`` or ``file:`` address in
+    the data would become a link that runs script or reads the reader's disk.
+
+    Example: check_source("https://www.bcb.gov.br/x", p, 2, "source") -> "https://www.bcb.gov.br/x";
+             check_source("javascript:alert(1)", p, 2, "source") raises DataError("p: row 2, column 'source': ...")
+    """
+    # Browsers drop tabs and line breaks inside a URL: "java\tscript:" is "javascript:".
+    for match in _URL_START.finditer(re.sub(r"[\t\n\r]", "", value)):
+        scheme = match.group(1).lower()
+        if scheme not in WEB_SCHEMES and (match.group(2) or scheme in _SCHEMES_WITHOUT_SLASHES):
+            raise _fail(
+                path, line, column, f"{match.group(1)}: URLs are not allowed here, only http(s) URLs or plain text"
+            )
+    return value
+
+
 def _fail(path: Path, line: int | None, column: str | None, message: str) -> DataError:
     where = str(path)
     if line is not None:
@@ -465,6 +506,7 @@ def _load_figures(path: Path, models: set[str], *, as_of_limit: str | None = Non
             raise _fail(file, line, "confidence", f"{row['confidence']!r} is not one of {', '.join(CONFIDENCE)}")
         if not row["source"]:
             raise _fail(file, line, "source", "every figure needs its source")
+        check_source(row["source"], file, line, "source")
         _parse_date(row["as_of"], file, line, "as_of")
         if as_of_limit is not None and _first_day(row["as_of"]) > _last_day(as_of_limit):
             raise _fail(file, line, "as_of", f"{row['as_of']} is after the snapshot's as-of date {as_of_limit}")

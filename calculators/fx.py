@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import CONFIDENCE, DataError, _read_csv
+from .data import CONFIDENCE, DataError, _read_csv, check_source
 from .paths import DATA_DIR
 
 FX_FILE = DATA_DIR / "fx" / "usd_brl.csv"
@@ -72,6 +72,7 @@ def load_usd_brl(path: Path = FX_FILE) -> pd.DataFrame:
             raise _fail(path, line, "confidence", f"{row['confidence']!r} is not a confidence of a known figure")
         if not row["source"]:
             raise _fail(path, line, "source", "every rate needs its source")
+        check_source(row["source"], path, line, "source")
         rows.append({**row, "brl_per_usd": value})
     out = pd.DataFrame(rows, columns=FX_COLUMNS)
     return out.sort_values("date", ignore_index=True)

@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import math
 import os
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import regex
 import tiktoken
 
 from .paths import DATA_DIR
@@ -252,8 +254,66 @@ def encode(text: str, tokenizer: str) -> list[int]:
         return []
     backend = _backend(tokenizer)
     if isinstance(backend, tiktoken.Encoding):
-        return backend.encode_ordinary(text)
+        return _encode_ordinary(backend, text)
     return backend.encode(text)
+
+
+# Long pre-tokenized pieces (a base64 blob, a minified line, a DNA sequence, a long run of spaces). tiktoken's
+# split pattern cuts a text into pieces and byte-pair encodes each piece on its own; its regex engine gives up on
+# a very long run of white space (1 MB of spaces: "StackOverflow", a panic), and the page's WebAssembly core is
+# quadratic in a piece's length. So a piece longer than LONG_PIECE_CHARS is found with the same pattern (the
+# `regex` package, tiktoken's own dependency, reads tiktoken's patterns as the Rust engine does), encoded alone
+# (tiktoken's encode_single_piece: the same byte-pair merges), and the text around it encoded as usual. The pieces
+# of a text do not depend on where it is cut, if the cut is between two of them: the patterns have no
+# look-behind, and their one look-ahead, (?!\S), cannot change a match that ended at the cut. The page does the
+# same (site/calc/bpe.js); tests pin both to plain encode_ordinary wherever that one finishes.
+LONG_PIECE_CHARS = 1024  # the article has runs of white space of up to 351 characters: left to tiktoken
+# Unicode White_Space: what \s means in tiktoken's patterns.
+_WHITE_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# A long piece is, in the patterns here, a run of white space or of other characters, with a character or two
+# around it: a text without such a run of half LONG_PIECE_CHARS is left whole to encode_ordinary, at once. (A long
+# piece that escapes this test, such as o200k_base's "!" followed by newlines and slashes in turn, is also left to
+# encode_ordinary: exact, only slower.)
+_RUN = f"{{{LONG_PIECE_CHARS // 2 - 4},}}"
+# Characters that every Unicode version since 3.0 classifies alike (ASCII, Latin-1 and Latin Extended-A/B, the
+# ideographic space, the CJK ideographs of Unicode 1.1, Hangul syllables). Engines built on different Unicode
+# versions (tiktoken's Rust regex, the `regex` package, the browser's) may split a newer character differently;
+# so a long piece is taken apart only when it and the two characters on each side are of these. Any other long
+# piece is left to encode_ordinary (exact; slow, or failing, only on very long runs of newer characters).
+_STABLE = re.compile("[\x00-\x7f\x85\xa0-\u024f\u3000\u4e00-\u9fa5\uac00-\ud7a3]*")
+_MAYBE_LONG = re.compile(f"[^{_WHITE_SPACE}]{_RUN}|[{_WHITE_SPACE}]{_RUN}")
+
+
+def long_pieces(text: str, pattern: str, min_chars: int = LONG_PIECE_CHARS) -> list[tuple[int, int]]:
+    """(start, end) of every piece of ``text`` longer than ``min_chars`` under the split ``pattern``, in order.
+
+    Example: long_pieces("ab " + "x" * 3000, O200K_PATTERN) -> [(2, 3003)]
+    """
+    if len(text) <= min_chars or (min_chars >= LONG_PIECE_CHARS and not _MAYBE_LONG.search(text)):
+        return []
+    spans = []
+    for m in regex.finditer(pattern, text):
+        start, end = m.span()
+        if end - start > min_chars and _STABLE.fullmatch(text, max(0, start - 2), min(len(text), end + 2)):
+            spans.append((start, end))
+    return spans
+
+
+def _encode_ordinary(backend: tiktoken.Encoding, text: str, min_chars: int = LONG_PIECE_CHARS) -> list[int]:
+    """``backend.encode_ordinary(text)``, with every piece longer than ``min_chars`` encoded on its own."""
+    spans = long_pieces(text, backend._pat_str, min_chars)
+    if not spans:
+        return backend.encode_ordinary(text)
+    ids: list[int] = []
+    at = 0
+    for start, end in spans:
+        if start > at:
+            ids += backend.encode_ordinary(text[at:start])
+        ids += backend._encode_single_piece(text[start:end])
+        at = end
+    if at < len(text):
+        ids += backend.encode_ordinary(text[at:])
+    return ids
 
 
 # Big pastes are counted in chunks on all cores. The cuts are placed where the tokenizer itself always cuts, so
@@ -325,8 +385,9 @@ def count_tokens(text: str, tokenizer: str) -> int:
     if hit is not None:
         _COUNT_CACHE.move_to_end(key)
         return hit
-    if len(text) >= PARALLEL_FROM_CHARS:
-        n = _count_large(text, _backend(tokenizer))
+    backend = _backend(tokenizer)
+    if len(text) >= PARALLEL_FROM_CHARS and not (isinstance(backend, tiktoken.Encoding) and _MAYBE_LONG.search(text)):
+        n = _count_large(text, backend)
     else:
         n = len(encode(text, tokenizer))
     _COUNT_CACHE[key] = n

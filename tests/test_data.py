@@ -99,6 +99,12 @@ def _price_row(folder):
         ({"confidence": "vibes"}, "confidence", "not one of"),
         ({"value": ""}, "value", "missing"),
         ({"provider": ""}, "provider", "needs a provider"),
+        ({"source": "javascript:alert(1)"}, "source", "javascript: URLs are not allowed"),
+        ({"source": "veja JavaScript:alert(document.cookie)"}, "source", "JavaScript: URLs are not allowed"),
+        ({"source": "java\tscript:alert(1)"}, "source", "javascript: URLs are not allowed"),
+        ({"source": "data:text/html,<script>alert(1)</script>"}, "source", "data: URLs are not allowed"),
+        ({"source": "file:///etc/passwd"}, "source", "file: URLs are not allowed"),
+        ({"source": "ftp://example.com/precos.csv"}, "source", "ftp: URLs are not allowed"),
     ],
 )
 def test_bad_figure_names_file_row_and_column(scratch, changes, column, message):
@@ -460,3 +466,26 @@ def test_a_scheduled_price_needs_the_price_before_it_and_is_unique(tiered):
     df[~same | (df["starts_on"] != "")].to_csv(path, index=False)
     with pytest.raises(DataError, match="column 'starts_on': a price from 2026-12-01 without the ordinary price"):
         load_snapshot("latest")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "https://openai.com/api/pricing/",
+        "http://example.com/a?b=c",
+        "genai-prices 0.2.3 (PyPI package data)",
+        "AWS Bedrock model id meta.llama4-maverick-17b-instruct-v1:0, as of 02:49",
+        "Artificial Analysis Data: API JSON (about: the median of 72 hours)",
+    ],
+)
+def test_web_urls_and_plain_text_sources_load(scratch, source):
+    line = _edit_figure(scratch, _price_row(scratch), source=source)
+    df = load_snapshot("2024-05")
+    assert source in set(df["input_usd_per_mtok_source"]), line
+
+
+def test_only_http_urls_become_links():
+    assert data.web_url("https://www.bcb.gov.br/") == "https://www.bcb.gov.br/"
+    assert data.web_url(" http://x.org/a ") == "http://x.org/a"
+    for text in ("javascript:alert(1)", "JAVASCRIPT://x", "data:text/html,x", "genai-prices 0.2.3", "https://", ""):
+        assert data.web_url(text) is None, text

@@ -52,6 +52,8 @@ def test_conversion():
         ("2024-05-14,5.1,spot,secondary,https://x,", "rate"),
         ("2024-05-14,5.1,ptax_sell,missing,https://x,", "confidence"),
         ("2024-05-14,5.1,ptax_sell,secondary,,", "source"),
+        ("2024-05-14,5.1,ptax_sell,secondary,javascript:alert(1),", "source"),
+        ('2024-05-14,5.1,ptax_sell,secondary,"data:text/html;base64,PHNjcmlwdD4=",', "source"),
     ],
 )
 def test_bad_rows_name_file_row_and_column(tmp_path, row, column):

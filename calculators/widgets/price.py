@@ -19,7 +19,7 @@ from ..charts.base import MISSING_PT, snapshot_caption, usd_pt
 from ..charts.price import text_cost_chart
 from ..charts.tokens import number_pt
 from ..costs import DAYS_PER_MONTH, article_text, calculator_table, token_count_table
-from ..data import EFFORTS, list_snapshots, load_snapshot
+from ..data import EFFORTS, list_snapshots, load_snapshot, web_url
 from ..fx import default_usd_brl
 from ..pricing import check_time_utc, price_age_note, today_utc
 from ..reasoning import EFFORT_PT
@@ -193,9 +193,10 @@ class PriceCalculator:
             self.rate_note.value = "Sem câmbio de referência para esta data: digite o câmbio para ver reais."
             self.usd_brl.value = 0.0
         else:
+            href = web_url(rate.source)  # a link only from an http(s) URL
+            source = f'<a href="{html.escape(href)}">fonte</a>' if href else f"fonte: {html.escape(rate.source)}"
             self.rate_note.value = (
-                f"Câmbio sugerido: {html.escape(rate.description_pt)} "
-                f'(<a href="{html.escape(rate.source)}">fonte</a>). Troque à vontade; 0 = só dólares.'
+                f"Câmbio sugerido: {html.escape(rate.description_pt)} ({source}). Troque à vontade; 0 = só dólares."
             )
             self.usd_brl.value = rate.brl_per_usd
 

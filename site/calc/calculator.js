@@ -55,27 +55,67 @@ function codePoints(text) {
   return n;
 }
 
+// --- numbers typed the Brazilian way ------------------------------------------------------------------------------
+// The page's numeric fields are text boxes (inputmode=decimal): a number input in a browser with an English
+// locale drops the comma of "5,13" and reads 513. They are read by the quizzes' parser, window.llms101Quiz.parseNumber
+// (tools/site_static/llms101.js, on every page; pinned to calculators.quiz.parse_number_pt by tests): comma before
+// decimals, dots between thousands ("5,13", "1.000", "1.000,5"; "2.5" is two and a half). Around the number, only
+// spaces and the field's currency are allowed, so that "1e" or "5 mil" is refused with a message, never read
+// as something else.
+const NUMBER_SHAPE = /^\s*(?:R\$|US\$)?\s*[+-]?[\d.,\s]*\d[\d.,\s]*$/;
+
+// {value} or {problem: a Portuguese sentence}; `integer` refuses decimals; `min`/`max` bound the value.
+function readTypedNumber(text, { integer = false, min = 0, max = Infinity, positive = false } = {}) {
+  const parse = window.llms101Quiz && window.llms101Quiz.parseNumber;
+  if (typeof parse !== "function") return { problem: "o leitor de números do site não carregou; recarregue a página" };
+  const value = NUMBER_SHAPE.test(text) ? parse(text) : null;
+  const example = integer ? "1000 ou 1.000" : "5,13 ou 1.000,5";
+  if (value === null || !Number.isFinite(value)) return { problem: `"${text.trim()}" não é um número que a página entenda (exemplos: ${example})` };
+  if (integer && !Number.isInteger(value)) return { problem: `digite um número inteiro (sem vírgula), como ${numberPt(Math.round(value), 0, "")}` };
+  if (positive ? !(value > 0) : value < min) return { problem: positive ? "digite um número maior que zero" : `digite um número a partir de ${numberPt(min, 0, "")}` };
+  if (value > max) return { problem: `digite um número até ${numberPt(max, 0, "")}` };
+  return { value };
+}
+
 // --- the worker pool ---------------------------------------------------------------------------------------------
+// A job of a group ("page": the text box's counts) is cancelled by the group's next text: supersede() waits up to
+// OVERTAKE_MS for the older jobs, then stops the workers still busy with them (a WebAssembly call cannot be
+// interrupted) and starts new ones; their other jobs (the console API's) are sent again to the new worker. A
+// worker that failed to start is started again on the next job.
+const OVERTAKE_MS = 1_000;
+
 class Pool {
   constructor(specs, size) {
+    this.specs = specs;
     this.pending = new Map();
     this.next = 0;
-    this.workers = [];
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL("worker.js", BASE), { type: "module", name: `llms101-tokens-${i}` });
-      worker.onmessage = (event) => this.settle(event.data);
-      worker.onerror = (event) => this.fail(worker, event.message || "o contador de tokens não carregou");
-      this.workers.push(worker);
-    }
-    this.initialised = Promise.all(this.workers.map((w) => this.send(w, { op: "init", specs, base: BASE.href })));
+    this.slots = [];
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn(i));
   }
 
-  send(worker, message) {
+  spawn(index) {
+    const worker = new Worker(new URL("worker.js", BASE), { type: "module", name: `llms101-tokens-${index}` });
+    const slot = { index, worker, dead: false, ready: null };
+    worker.onmessage = (event) => this.settle(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.fail(slot, `o contador de tokens não carregou (${event.message || "erro de rede"}); a página tenta de novo no próximo texto`);
+    };
+    slot.ready = this.send(slot, { op: "init", specs: this.specs, base: BASE.href });
+    slot.ready.catch(() => {});
+    return slot;
+  }
+
+  send(slot, message, group = null) {
     const id = ++this.next;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker });
-      worker.postMessage({ ...message, id });
+    let job;
+    const promise = new Promise((resolve, reject) => {
+      job = { resolve, reject, slot, group, message: { ...message, id } };
     });
+    job.promise = promise;
+    this.pending.set(id, job);
+    slot.worker.postMessage(job.message);
+    return promise;
   }
 
   settle({ id, result, error }) {
@@ -86,19 +126,73 @@ class Pool {
     else job.reject(new Error(error));
   }
 
-  fail(worker, message) {
+  fail(slot, message) {
+    slot.dead = true;
+    slot.worker.terminate();
     for (const [id, job] of this.pending) {
-      if (job.worker === worker) {
+      if (job.slot === slot) {
         this.pending.delete(id);
         job.reject(new Error(message));
       }
     }
   }
 
-  async run(op, tokenizer, text, extra = {}) {
-    await this.initialised;
-    const index = (AFFINITY[tokenizer] ?? 0) % this.workers.length;
-    return this.send(this.workers[index], { op, tokenizer, text, ...extra });
+  // The jobs on `slot` (of `group`, if given, and not about `text`, if given).
+  jobs(slot, group, text) {
+    return [...this.pending.values()].filter(
+      (job) => job.slot === slot && job.message.op !== "init" && (group === undefined || job.group === group) && (text === undefined || job.message.text !== text),
+    );
+  }
+
+  // A new slot in place of `slot`: its `group` jobs about other texts than `text` are cancelled, the others sent
+  // again.
+  restart(slot, group, text) {
+    const fresh = this.spawn(slot.index);
+    this.slots[slot.index] = fresh;
+    slot.worker.terminate();
+    for (const job of [...this.pending.values()].filter((j) => j.slot === slot)) {
+      if (job.message.op === "init") {
+        this.pending.delete(job.message.id);
+        job.reject(new Error("o contador de tokens foi reiniciado"));
+      } else if (job.group === group && job.message.text !== text) {
+        this.pending.delete(job.message.id);
+        job.reject(new Error("contagem cancelada: chegou um texto mais novo"));
+      } else {
+        job.slot = fresh;
+        fresh.worker.postMessage(job.message);
+      }
+    }
+  }
+
+  // Make way for `text`: the group's jobs about other texts get OVERTAKE_MS to finish, then their workers restart.
+  async supersede(group, text) {
+    const busy = this.slots.filter((slot) => this.jobs(slot, group, text).length > 0);
+    if (busy.length === 0) return;
+    const older = busy.flatMap((slot) => this.jobs(slot, group, text).map((job) => job.promise));
+    let timer;
+    await Promise.race([
+      Promise.allSettled(older),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, OVERTAKE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    for (const slot of busy) if (this.slots[slot.index] === slot && this.jobs(slot, group, text).length > 0) this.restart(slot, group, text);
+  }
+
+  async run(op, tokenizer, text, extra = {}, group = null) {
+    const index = (AFFINITY[tokenizer] ?? 0) % this.slots.length;
+    for (;;) {
+      if (this.slots[index].dead) this.slots[index] = this.spawn(index);
+      const slot = this.slots[index];
+      try {
+        await slot.ready;
+      } catch (error) {
+        if (this.slots[index] === slot) throw error;
+        continue; // restarted meanwhile: use the new worker
+      }
+      if (this.slots[index] === slot) return this.send(slot, { op, tokenizer, text, ...extra }, group);
+    }
   }
 }
 
@@ -107,7 +201,7 @@ let data = null;
 let pool = null;
 let cataloguePromise = null;
 const specs = new Map();
-const countCache = { text: null, counts: new Map() }; // the last text's counts, per exact tokenizer
+const countCache = { text: null, counts: new Map() }; // the last text's counts (promises), per exact tokenizer
 
 async function loadJson(name) {
   const response = await fetch(new URL(name, BASE));
@@ -115,9 +209,30 @@ async function loadJson(name) {
   return response.json();
 }
 
+// catalogue.json, once; a failure is forgotten (tried again next time) and explained in Portuguese.
 function catalogue() {
   if (cataloguePromise === null) {
-    cataloguePromise = loadJson("catalogue.json");
+    cataloguePromise = (async () => {
+      let response;
+      try {
+        response = await fetch(new URL("catalogue.json", BASE));
+      } catch {
+        throw new Error("Não foi possível baixar o catálogo (catalogue.json): verifique a conexão; a página tenta de novo quando o texto mudar ou o catálogo for reaberto. A tabela principal continua valendo.");
+      }
+      if (!response.ok) {
+        throw new Error(`Não foi possível baixar o catálogo (catalogue.json, HTTP ${response.status}); a página tenta de novo quando o texto mudar ou o catálogo for reaberto. A tabela principal continua valendo.`);
+      }
+      let parsed;
+      try {
+        parsed = JSON.parse(await response.text());
+      } catch {
+        parsed = null;
+      }
+      if (parsed === null || typeof parsed !== "object" || !Array.isArray(parsed.rows)) {
+        throw new Error("O catálogo (catalogue.json) chegou danificado e não pôde ser lido. Recarregue a página para baixá-lo de novo; a tabela principal continua valendo.");
+      }
+      return parsed;
+    })();
     cataloguePromise.catch(() => (cataloguePromise = null));
   }
   return cataloguePromise;
@@ -147,8 +262,10 @@ function checkTokens(name, value, maximum) {
 }
 
 // Counts of `text` for `names` (exact or estimate): {name: {count, exact, error}}. Exact tokenizers run in the
-// workers, in parallel; an estimate is arithmetic on them (calculators.tokens.ESTIMATE_RULES).
-async function countAll(text, names, onProgress = () => {}) {
+// workers, in parallel; an estimate is arithmetic on them (calculators.tokens.ESTIMATE_RULES). Each count of the
+// last text is kept, as a promise, so that a text is counted once per tokenizer, even by overlapping calls;
+// a failed count is forgotten (tried again next time). `group` tags the jobs for Pool.supersede.
+async function countAll(text, names, onProgress = () => {}, group = null) {
   checkText(text);
   const exactNeeded = new Set();
   for (const name of names) {
@@ -157,14 +274,23 @@ async function countAll(text, names, onProgress = () => {}) {
     if (spec.exact) exactNeeded.add(name);
     else if (spec.kind === "proxy") exactNeeded.add(spec.proxy);
   }
-  const counted = new Map(countCache.text === text ? countCache.counts : []);
-  const todo = [...exactNeeded].filter((n) => !counted.has(n));
-  let done = exactNeeded.size - todo.length;
+  if (countCache.text !== text) {
+    countCache.text = text;
+    countCache.counts = new Map();
+  }
+  const cache = countCache.counts;
+  let done = 0;
   onProgress(done, exactNeeded.size);
+  const counted = new Map();
   await Promise.all(
-    todo.map(async (name) => {
+    [...exactNeeded].map(async (name) => {
+      if (!cache.has(name)) {
+        const promise = text === "" ? Promise.resolve(0) : pool.run("count", name, text, {}, group);
+        cache.set(name, promise);
+        promise.catch(() => cache.get(name) === promise && cache.delete(name));
+      }
       try {
-        counted.set(name, { count: await pool.run("count", name, text), error: null });
+        counted.set(name, { count: await cache.get(name), error: null });
       } catch (error) {
         counted.set(name, { count: null, error: `${name}: ${error.message}` });
       }
@@ -172,12 +298,6 @@ async function countAll(text, names, onProgress = () => {}) {
       onProgress(done, exactNeeded.size);
     }),
   );
-  // Remember the last text's counts (switching snapshots or settings does not count again); not the failures.
-  if (countCache.text !== text) {
-    countCache.text = text;
-    countCache.counts = new Map();
-  }
-  for (const [name, entry] of counted) if (entry.error === null) countCache.counts.set(name, entry);
   const out = {};
   for (const name of names) {
     const spec = specs.get(name);
@@ -295,6 +415,44 @@ function fold(text) {
   return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 }
 
+// A data source as a link only when it is an http(s) URL (calculators.data checks the same when loading);
+// anything else is shown as text, never as a link (a "javascript:" URL would run script).
+function webUrl(text) {
+  try {
+    const url = new URL(String(text));
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function sourceLink(source) {
+  const href = webUrl(source);
+  if (href === null) return el("span", { class: "llms101-source", text: source ? `fonte: ${source}` : "fonte nos dados do curso" });
+  return el("a", { href, rel: "noopener noreferrer", target: "_blank", text: "fonte" });
+}
+
+// Control characters (but tab and newline) and the invisible marks that reorder text (U+202E, right-to-left
+// override, and its kin) as visible escapes such as <U+202E>, in the style of the <0xF0> byte markers.
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+function visibleText(text) {
+  return text.replace(INVISIBLE, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}>`);
+}
+
+// One token of "Ver os tokens": isolated from its neighbours' direction (dir=auto, and unicode-bidi: isolate in
+// calculator.css), so that an Arabic or Hebrew token reads right to left without reordering the tokens around it.
+function tokenPiece(piece, i) {
+  const shown = visibleText(piece.text);
+  const escaped = shown !== piece.text ? " escaped" : "";
+  return el("span", {
+    class: `llms101-token c${i % 6}${piece.partial ? " partial" : ""}${escaped}`,
+    dir: "auto",
+    title: `id ${piece.id}`,
+    "data-id": piece.id,
+    text: shown,
+  });
+}
+
 let uid = 0;
 
 class Calculator {
@@ -313,7 +471,35 @@ class Calculator {
   field(label, control, hint = null) {
     const id = `${this.id}-${control.name}`;
     control.id = id;
-    return el("div", { class: "llms101-field" }, el("label", { for: id, text: label }), control, hint);
+    const problem = control.llms101Problem ?? null;
+    if (problem) {
+      problem.id = `${id}-problem`;
+      control.setAttribute("aria-describedby", problem.id);
+    }
+    return el("div", { class: "llms101-field" }, el("label", { for: id, text: label }), control, problem, hint);
+  }
+
+  // A text box for a number typed the Brazilian way, with its message line (readNumber fills it).
+  numberInput(name, mode) {
+    const input = el("input", { name, type: "text", inputmode: mode, autocomplete: "off", spellcheck: "false", "data-llms101-number": true });
+    input.llms101Problem = el("small", { class: "llms101-field-problem", "data-llms101-problem": name, hidden: true });
+    return input;
+  }
+
+  // The field's number, or null with its message beside the field (and in `problems`, for the message line).
+  readNumber(input, label, options, problems) {
+    const { value, problem } = readTypedNumber(input.value, options);
+    this.showProblem(input, problem === undefined ? null : `${label}: ${problem}.`);
+    if (problem !== undefined) problems.push(`${label}: ${problem}`);
+    return problem === undefined ? value : null;
+  }
+
+  showProblem(input, message) {
+    const line = input.llms101Problem;
+    line.hidden = message === null;
+    line.textContent = message ?? "";
+    if (message === null) input.removeAttribute("aria-invalid");
+    else input.setAttribute("aria-invalid", "true");
   }
 
   build() {
@@ -351,11 +537,11 @@ class Calculator {
     for (const snap of data.snapshots) this.snapshot.append(el("option", { value: snap.id, text: `${snap.id} — ${snap.title}` }));
     this.snapshot.append(el("option", { value: "latest", text: `latest (${data.latest})` }));
     this.snapshot.value = this.root.dataset.snapshot || "latest";
-    this.output = el("input", { name: "output_tokens", type: "number", min: 0, max: MAX_OUTPUT_TOKENS, step: 1, inputmode: "numeric" });
+    this.output = this.numberInput("output_tokens", "numeric");
     this.output.value = this.root.dataset.outputTokens || "1000";
-    this.requests = el("input", { name: "requests_per_day", type: "number", min: 0, step: 1, inputmode: "numeric" });
+    this.requests = this.numberInput("requests_per_day", "numeric");
     this.requests.value = "1000";
-    this.rate = el("input", { name: "brl_per_usd", type: "number", min: 0, step: 0.0001, inputmode: "decimal" });
+    this.rate = this.numberInput("brl_per_usd", "decimal");
     this.rateNote = el("small", { class: "llms101-hint" });
     this.priceKind = el("select", { name: "price_kind" });
     for (const [value, label] of [
@@ -488,8 +674,8 @@ class Calculator {
   setDefaultRate() {
     const snap = snapshotById(this.snapshot.value);
     if (snap.usd_brl) {
-      this.rate.value = String(snap.usd_brl.brl_per_usd);
-      this.rateNote.textContent = `padrão: ${snap.usd_brl.description} (fonte nos dados do curso); mude à vontade`;
+      this.rate.value = String(snap.usd_brl.brl_per_usd).replace(".", ","); // as a Brazilian types it
+      this.rateNote.replaceChildren(`padrão: ${snap.usd_brl.description} (`, sourceLink(snap.usd_brl.source), "); mude à vontade");
     } else {
       this.rate.value = "";
       this.rateNote.textContent = "os dados não têm uma cotação recente para este snapshot: digite uma para ver reais";
@@ -504,22 +690,11 @@ class Calculator {
 
   readSettings() {
     const problems = [];
-    const whole = (input, label, max) => {
-      const value = Number(input.value);
-      if (input.value.trim() === "" || !Number.isInteger(value) || value < 0 || value > max) {
-        problems.push(`${label}: digite um número inteiro entre 0 e ${numberPt(max, 0, "")}`);
-        return null;
-      }
-      return value;
-    };
-    const outputTokens = whole(this.output, "Tokens de saída", MAX_OUTPUT_TOKENS);
-    const requestsPerDay = whole(this.requests, "Pedidos por dia", 1e9);
+    const outputTokens = this.readNumber(this.output, "Tokens de saída", { integer: true, max: MAX_OUTPUT_TOKENS }, problems);
+    const requestsPerDay = this.readNumber(this.requests, "Pedidos por dia", { integer: true, max: 1e9 }, problems);
     let brlPerUsd = null;
-    if (this.rate.value.trim() !== "") {
-      const value = Number(this.rate.value);
-      if (value > 0 && Number.isFinite(value)) brlPerUsd = value;
-      else problems.push("R$ por US$: digite uma cotação positiva, ou deixe vazio");
-    }
+    if (this.rate.value.trim() !== "") brlPerUsd = this.readNumber(this.rate, "R$ por US$", { positive: true, max: 1e6 }, problems);
+    else this.showProblem(this.rate, null);
     const atUtc = this.atUtc.value ? this.atUtc.value.slice(0, 5) : null;
     let date = this.requestDate.value;
     try {
@@ -543,15 +718,20 @@ class Calculator {
     try {
       checkText(text);
       const snap = snapshotById(this.snapshot.value);
-      const cat = this.withCatalogue && this.catalogueBox.open ? await catalogue() : null;
+      await pool.supersede("page", text); // a count of an older text still running is stopped (after OVERTAKE_MS)
+      if (version !== this.version) return;
       const names = new Set(snap.rows.map((r) => r.tokenizer));
-      if (cat) for (const r of cat.rows) names.add(r.tokenizer);
       const started = performance.now();
-      const counts = await countAll(text, [...names], (done, total) => {
-        if (version === this.version && long && done < total) {
-          this.status.textContent = `Contando ${numberPt(codePoints(text), 0, "")} caracteres… ${done} de ${total} tokenizadores prontos`;
-        }
-      });
+      const counts = await countAll(
+        text,
+        [...names],
+        (done, total) => {
+          if (version === this.version && long && done < total) {
+            this.status.textContent = `Contando ${numberPt(codePoints(text), 0, "")} caracteres… ${done} de ${total} tokenizadores prontos`;
+          }
+        },
+        "page",
+      );
       if (version !== this.version) return;
       const options = { ...chosen, ...constants() };
       this.view = {
@@ -559,7 +739,7 @@ class Calculator {
         counts,
         date: chosen.date,
         rows: pricing.costRows(snap, counts, options),
-        catalogue: cat ? pricing.catalogueRows(cat, counts, options) : null,
+        catalogue: null,
         ms: performance.now() - started,
       };
       const failed = Object.values(counts).filter((c) => c.error).map((c) => c.error);
@@ -574,11 +754,35 @@ class Calculator {
       this.render();
       if (this.piecesBox.open) this.showPieces();
       this.root.dataset.llms101Updated = String(version);
+      if (this.withCatalogue && this.catalogueBox.open) this.updateCatalogue(version, text, options);
     } catch (error) {
       if (version !== this.version) return;
       this.error.hidden = false;
       this.error.textContent = `${error.message}. O seu texto continua na caixa.`;
     }
+  }
+
+  // The catalogue, apart from the main table: its download (2 MB, only when opened), its failure or its counts
+  // never delay or break the rows above; what goes wrong is said in its own note, in Portuguese.
+  async updateCatalogue(version, text, options) {
+    if (cataloguePromise === null || !this.catalogueLoaded) this.catalogueNote.textContent = "Carregando o catálogo… (a tabela principal não espera por ele)";
+    let cat;
+    try {
+      cat = await catalogue();
+      this.catalogueLoaded = true;
+    } catch (error) {
+      if (version !== this.version) return;
+      this.catalogueBody.replaceChildren();
+      this.catalogueNote.textContent = error.message;
+      this.root.dataset.llms101CatalogueFailed = String(version);
+      return;
+    }
+    if (version !== this.version) return;
+    const counts = await countAll(text, [...new Set(cat.rows.map((r) => r.tokenizer))], undefined, "page");
+    if (version !== this.version || !this.view) return;
+    this.view.catalogue = pricing.catalogueRows(cat, counts, options);
+    this.renderCatalogue();
+    this.root.dataset.llms101CatalogueUpdated = String(version);
   }
 
   render() {
@@ -700,19 +904,16 @@ class Calculator {
     const name = this.piecesTokenizer.value;
     const text = this.input.value;
     try {
-      const pieces = await pool.run("pieces", name, text, { limit: data.max_display_tokens });
+      const pieces = await pool.run("pieces", name, text, { limit: data.max_display_tokens }, "page"); // overtaken as counts are
       if (text !== this.input.value || name !== this.piecesTokenizer.value) return;
-      this.pieces.replaceChildren(
-        ...pieces.map((p, i) =>
-          el("span", { class: `llms101-token c${i % 6}${p.partial ? " partial" : ""}`, title: `id ${p.id}`, "data-id": p.id, text: p.text }),
-        ),
-      );
+      this.pieces.replaceChildren(...pieces.map((p, i) => tokenPiece(p, i)));
       const total = this.view && this.view.counts[name] ? this.view.counts[name].count : null;
       this.piecesNote.textContent =
         total !== null && total > pieces.length
           ? `Mostrando os primeiros ${numberPt(pieces.length, 0, "")} de ${numberPt(total, 0, "")} tokens (a contagem cobre o texto inteiro). Passe o mouse sobre um pedaço para ver o id.`
           : "Cada pedaço é um token; passe o mouse sobre ele para ver o id. <0xF0> = um byte de um caractere dividido entre tokens.";
     } catch (error) {
+      if (text !== this.input.value) return; // cancelled by a newer text, which shows its own pieces
       this.piecesNote.textContent = `Não foi possível mostrar os tokens: ${error.message}`;
     }
   }
@@ -722,8 +923,7 @@ async function start() {
   data = await loadJson("data.json");
   for (const spec of data.tokenizers) specs.set(spec.name, spec);
   const size = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1));
-  pool = new Pool(data.tokenizers.filter((t) => t.exact), size);
-  await pool.initialised;
+  pool = new Pool(data.tokenizers.filter((t) => t.exact), size); // a worker that fails to start fails its counts
   for (const root of document.querySelectorAll("[data-llms101-calculator]")) {
     try {
       new Calculator(root);

@@ -82,7 +82,8 @@
  *
  * Numbers are typed the Brazilian way: comma before decimals, dots between thousands ("1.234,5", "0,5"); a unit
  * around the number ("US$", "s", "%") is ignored. parseNumber mirrors calculators.quiz.parse_number_pt, and
- * tests/site/test_quiz.py pins one to the other through window.llms101Quiz.
+ * tests/site/test_quiz.py pins one to the other through window.llms101Quiz. The in-page calculator
+ * (site/calc/calculator.js) reads its numeric fields with the same window.llms101Quiz.parseNumber.
  */
 (function () {
   "use strict";
