@@ -343,6 +343,7 @@ def cmd_choose(args) -> int:
         max_e2e_s=args.max_seconds,
         open_weights=True if args.open_weights else False if args.closed else None,
         quality_metric=metric,
+        on=args.on or today_utc(),
     )
     rows = [
         {
@@ -475,6 +476,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="lowest index accepted: the snapshot's Intelligence Index (2026) where it has one, else its quality index",
     )
     p.add_argument("--max-seconds", type=real_number(0, 86_400, above_minimum=True), help="longest answer accepted")
+    p.add_argument(
+        "--on", type=_day, metavar="YYYY-MM-DD", help="the day of the requests' prices (default: today, UTC)"
+    )
     weights = p.add_mutually_exclusive_group()
     weights.add_argument("--open-weights", action="store_true", help="only models whose weights are published")
     weights.add_argument("--closed", action="store_true", help="only models whose weights are not published")
