@@ -36,7 +36,13 @@ function numberPt(value, decimals, missing) {
       }),
     );
   }
-  return formats.get(decimals).format(value);
+  return formats.get(decimals).format(decimalValue(value));
+}
+
+// The decimal value of a computed number: 15 significant digits drop the binary noise of arithmetic, so that
+// (3 * 0.35 + 1.05) / 4 = 0.5249999999999999 rounds as 0.525 does, to 0,53 (twin: formatting._half_up).
+function decimalValue(value) {
+  return Number.isFinite(value) && !Number.isInteger(value) ? Number(value.toPrecision(15)) : value;
 }
 
 // Python's len(): code points, not UTF-16 units (gemini_estimate counts characters).
