@@ -144,3 +144,18 @@ def chart_title(text, subtitle=None, **options) -> alt.TitleParams:
         lines = wrap_lines(subtitle)
         subtitle = lines[0] if isinstance(subtitle, str) and len(lines) == 1 else lines
     return alt.TitleParams(text, subtitle=subtitle, anchor="start", frame="bounds", **options)
+
+
+def half_up_expr(value: str, decimals: int) -> str:
+    """Vega expression: ``value`` rounded to ``decimals`` places the book's way (twin: ``formatting.number_pt``).
+
+    Vega's ``format`` rounds the float's binary value, so 0.525 (0.52499999... as a float) would read 0,52. The
+    expression first takes the decimal value (15 significant digits, as Python's ``f"{x:.15g}"``, read back in
+    either locale), then rounds half up: ``round(x * 100) / 100``.
+
+    Example: half_up_expr("datum.x", 2) -> "round(toNumber(...) * 100) / 100"
+    """
+    scale = 10**decimals
+    digits = f"format({value}, '.15r')"
+    dot = f"replace({digits}, format(0.5, '.1f') === '0.5' ? '.' : ',', '.')"
+    return f"(round(toNumber({dot}) * {scale}) / {scale})"

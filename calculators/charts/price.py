@@ -25,6 +25,7 @@ from .base import (
     NARROW_EXPR,
     SUBTITLE_CHARS,
     chart_title,
+    half_up_expr,
     layout_meta,
     row_axis,
     snapshot_caption,
@@ -97,7 +98,7 @@ def pt_number_expr(value: str, decimals: int) -> str:
     Vega formats numbers in its page-wide default locale: English unless some chart on the page set
     ``formatLocale``. The expression checks which one is in force, and swaps the separators only if needed.
     """
-    formatted = f"format({value}, ',.{decimals}f')"
+    formatted = f"format({half_up_expr(value, decimals)}, ',.{decimals}f')"
     swapped = f"replace(replace(replace({formatted}, regexp(',', 'g'), '_'), '.', ','), regexp('_', 'g'), '.')"
     return f"(format(0.5, '.1f') === '0.5' ? {swapped} : {formatted})"
 

@@ -22,6 +22,7 @@ from .base import (
     MISSING_PT,
     NARROW_EXPR,
     chart_title,
+    half_up_expr,
     layout_meta,
     row_axis,
     snapshot_caption,
@@ -80,7 +81,9 @@ def text_or_missing(expr: str, fmt: str, suffix: str = "") -> str:
 
     Example: text_or_missing("datum.e2e_s", ".2f", " s") -> "isValid(datum.e2e_s) ? format(...) + ' s' : 'sem dado'"
     """
-    return f"isValid({expr}) ? format({expr}, '{fmt}') + '{suffix}' : '{MISSING_PT}'"
+    fixed = re.search(r"\.(\d+)f$", fmt)  # a fixed number of decimals rounds the book's way (half up)
+    shown = half_up_expr(expr, int(fixed.group(1))) if fixed else expr
+    return f"isValid({expr}) ? format({shown}, '{fmt}') + '{suffix}' : '{MISSING_PT}'"
 
 
 def pt_br(chart):
