@@ -27,13 +27,13 @@ STATUS_ORDER = (FITS, UNKNOWN, FAILS)
 
 # How the open_weights flag reads in the book.
 OPEN_PT = "pesos abertos"
-CLOSED_PT = "fechado"
+CLOSED_PT = "pesos fechados"
 
 
 def openness_pt(open_weights) -> str:
     """The open_weights flag in the book's words.
 
-    Example: openness_pt(True) -> 'pesos abertos';  openness_pt(False) -> 'fechado';  openness_pt(pd.NA) -> 'sem dado'
+    Example: openness_pt(True) -> 'pesos abertos';  openness_pt(False) -> 'pesos fechados';  openness_pt(pd.NA) -> 'sem dado'
     """
     if open_weights is None or open_weights is pd.NA or (isinstance(open_weights, float) and math.isnan(open_weights)):
         return UNKNOWN
@@ -158,7 +158,7 @@ def group_summary(df: pd.DataFrame) -> pd.DataFrame:
     ``max_quality_index`` and ``best_model`` (the highest quality index and its model), ``cheapest_model`` and
     ``fastest_model``. Missing figures are left out of medians and maxima, never counted as zero.
 
-    Example: group_summary(load_snapshot("2024-05")).loc["fechado", "best_model"] -> 'GPT-4o'
+    Example: group_summary(load_snapshot("2024-05")).loc["pesos fechados", "best_model"] -> 'GPT-4o'
     """
     summary = model_summary(df)
     rows = {}

@@ -48,7 +48,7 @@ def row(view, model, provider):
 
 def test_openness_pt():
     assert openness_pt(True) == "pesos abertos"
-    assert openness_pt(False) == "fechado"
+    assert openness_pt(False) == "pesos fechados"
     assert openness_pt(pd.NA) == openness_pt(None) == openness_pt(math.nan) == "sem dado"
 
 
@@ -128,8 +128,8 @@ def test_top_models(summary):
 
 def test_group_summary(df):
     groups = group_summary(df)
-    assert list(groups.index) == ["pesos abertos", "fechado"]
-    opened, closed = groups.loc["pesos abertos"], groups.loc["fechado"]
+    assert list(groups.index) == ["pesos abertos", "pesos fechados"]
+    opened, closed = groups.loc["pesos abertos"], groups.loc["pesos fechados"]
     assert opened["models"] == 4 and closed["models"] == 8
     assert opened["max_quality_index"] == 88 and opened["best_model"] == "Llama 3 70B"
     assert closed["max_quality_index"] == 100 and closed["best_model"] == "GPT-4o"
@@ -229,7 +229,7 @@ def test_open_weights_constraint(df):
     opened = choose(df, input_tokens=1_000, output_tokens=100, requests_per_day=1, open_weights=True)
     fits = opened[opened["status"] == FITS]
     assert set(fits["model"]) <= {"Llama 3 70B", "Llama 3 8B", "Mixtral 8x22B", "Mixtral 8x7B"}
-    assert row(opened, "GPT-4o", "OpenAI")["reason"] == "fechado (pedido: pesos abertos)"
+    assert row(opened, "GPT-4o", "OpenAI")["reason"] == "pesos fechados (pedido: pesos abertos)"
     closed = choose(df, input_tokens=1_000, output_tokens=100, requests_per_day=1, open_weights=False)
     assert not closed[closed["status"] == FITS]["open_weights"].any()
     bare = df.copy()

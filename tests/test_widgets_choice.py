@@ -63,7 +63,7 @@ def test_time_limit_only_when_ticked(df):
 
 def test_openness_menu_has_a_selection(df):
     lab = ChooseLab(df, open_weights=False)
-    assert lab.open_weights.label == "fechado"
+    assert lab.open_weights.label == "pesos fechados"
     assert not fitting(lab)["open_weights"].any()
     lab.open_weights.value = "any"
     assert lab.open_weights.label == "todos" and fitting(lab)["open_weights"].any()

@@ -58,7 +58,7 @@ TTFT_OVER = (
 )
 
 # The checks of calculators.choose.choose, as Vega expressions. ``min_quality`` 0 means no quality constraint,
-# ``use_max_e2e`` switches the time limit on, ``openness_menu`` is "todos", "pesos abertos" or "fechado".
+# ``use_max_e2e`` switches the time limit on, ``openness_menu`` is "todos", "pesos abertos" or "pesos fechados".
 FAIL_EXPRS = {
     "open_weights": (
         f"openness_menu != '{ANY_OPENNESS}' && isValid(datum.open_weights) && datum.openness != openness_menu"

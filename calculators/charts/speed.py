@@ -14,7 +14,7 @@ import re
 import altair as alt
 import pandas as pd
 
-from ..choose import OPEN_PT, model_summary, number_pt
+from ..choose import CLOSED_PT, OPEN_PT, model_summary, number_pt
 from ..latency import latency_table
 from .base import (
     LABEL_SEP_EXPR,
@@ -44,17 +44,17 @@ SPEED_BASIS_PT = {
     "missing": MISSING_PT,
 }
 
-OPENNESS_COLORS = {OPEN_PT: "#2a9d8f", "fechado": "#e76f51", MISSING_PT: "#9e9e9e"}
+OPENNESS_COLORS = {OPEN_PT: "#2a9d8f", CLOSED_PT: "#e76f51", MISSING_PT: "#9e9e9e"}
 
 
 def openness_scale(values) -> alt.Scale:
-    """The book's colours for "pesos abertos", "fechado" and "sem dado", listing only the groups present."""
+    """The book's colours for "pesos abertos", "pesos fechados" and "sem dado", listing only the groups present."""
     present = set(values)
     domain = [group for group in OPENNESS_COLORS if group in present]
     return alt.Scale(domain=domain, range=[OPENNESS_COLORS[group] for group in domain])
 
 
-OPENNESS_SHAPES = {OPEN_PT: "circle", "fechado": "square", MISSING_PT: "diamond"}
+OPENNESS_SHAPES = {OPEN_PT: "circle", CLOSED_PT: "square", MISSING_PT: "diamond"}
 
 
 def openness_shapes(values) -> alt.Scale:
@@ -144,7 +144,7 @@ def model_speed_chart(df: pd.DataFrame) -> alt.LayerChart:
         title=chart_title("Velocidade por modelo", snapshot_caption(df)),
         width="container",
         description=(
-            "Barras com os tokens de saída por segundo de cada modelo (a mediana dos provedores), do mais rápido ao"
+            "Barras com os tokens de saída por segundo de cada modelo (a do Artificial Analysis), do mais rápido ao"
             " mais lento, cada uma dizendo se os pesos do modelo são abertos ou fechados."
         ),
         usermeta=layout_meta(
