@@ -33,7 +33,8 @@ CLOSED_PT = "pesos fechados"
 def openness_pt(open_weights) -> str:
     """The open_weights flag in the book's words.
 
-    Example: openness_pt(True) -> 'pesos abertos';  openness_pt(False) -> 'pesos fechados';  openness_pt(pd.NA) -> 'sem dado'
+    Example: openness_pt(True) -> 'pesos abertos';  openness_pt(False) -> 'pesos fechados';
+             openness_pt(pd.NA) -> 'sem dado'
     """
     if open_weights is None or open_weights is pd.NA or (isinstance(open_weights, float) and math.isnan(open_weights)):
         return UNKNOWN
