@@ -11,8 +11,9 @@ from vega_eval import vega_eval
 
 from calculators import Price, list_snapshots, load_snapshot, monthly_cost_usd, request_cost_usd
 from calculators.charts import price
-from calculators.charts.base import half_up_expr
+from calculators.charts.base import half_up_expr, snapshot_caption
 from calculators.costs import calculator_table, calculator_tables, load_snapshots, review_costs_by_snapshot
+from calculators.data import figures_as_of_limit
 from calculators.fx import usd_to_brl
 from calculators.pricing import applied_price
 
@@ -240,7 +241,9 @@ def test_text_cost_chart_snapshot_menu(all_costs, article_text):
     assert price.SNAPSHOT_FILTER_EXPR in _filters(spec)
     title = spec["title"]["text"]["expr"]  # the caption follows the menu
     for meta in list_snapshots():
-        assert f"dados: snapshot {meta['id']} (até {meta['as_of']})" in title
+        frame = pd.DataFrame()
+        frame.attrs.update(snapshot=meta["id"], as_of=meta["as_of"], figures_as_of_until=figures_as_of_limit(meta))
+        assert snapshot_caption(frame) in title
     data = pd.DataFrame(next(iter(spec["datasets"].values())))
     assert list(dict.fromkeys(data["snapshot"])) == ids  # every snapshot's rows are embedded
     for snap in ids:
@@ -261,7 +264,7 @@ def test_one_snapshot_has_no_menu(df):
     spec = price.workload_chart(df).to_dict()
     assert "snapshot" not in {p["name"] for p in spec["params"]}
     assert price.SNAPSHOT_FILTER_EXPR not in _filters(spec)
-    assert spec["title"]["subtitle"][0] == "dados: snapshot 2024-05 (até 2024-05-21)"
+    assert " ".join(spec["title"]["subtitle"]).startswith("dados: snapshot 2024-05 (21/05/2024; preços até 25/07/2024)")
 
 
 def test_workload_chart_snapshot_menu():

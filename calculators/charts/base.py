@@ -12,11 +12,22 @@ from ..formatting import MISSING_PT  # noqa: F401 - re-exported for the chart mo
 from ..pricing import long_prompt_tier
 
 
+def date_br(iso: str) -> str:
+    """A date of the data as a Brazilian reads it: '2024-05-21' -> '21/05/2024', '2024-07' -> '07/2024'."""
+    parts = str(iso).split("-")
+    return "/".join(reversed(parts)) if all(p.isdigit() for p in parts) else str(iso)
+
+
 def snapshot_caption(df: pd.DataFrame) -> str:
-    """Which data a chart shows, for its subtitle: "dados: snapshot 2024-05 (até 2024-05-21)"."""
+    """Which data a chart shows, for its subtitle: "dados: snapshot 2024-05 (21/05/2024; preços até 25/07/2024)".
+
+    The second date appears only where some figures are dated after the snapshot (``figures_as_of_until``).
+    """
     snap = df.attrs.get("snapshot", "?")
     as_of = df.attrs.get("as_of", "?")
-    return f"dados: snapshot {snap} (até {as_of})"
+    until = df.attrs.get("figures_as_of_until") or as_of
+    later = f"; preços até {date_br(until)}" if until > as_of else ""
+    return f"dados: snapshot {snap} ({date_br(as_of)}{later})"
 
 
 def usd_pt(value: float | None, decimals: int = 4) -> str:
