@@ -238,6 +238,15 @@ def _backend(name: str):
     raise ValueError(f"{name!r} has no exact tokenizer")
 
 
+def vocabulary_size(tokenizer: str) -> int:
+    """How many distinct tokens an exact tokenizer has (special tokens included).
+
+    Example: vocabulary_size("cl100k_base") -> 100277;  vocabulary_size("llama3") -> 128000
+    """
+    backend = _backend(tokenizer)
+    return backend.n_vocab if isinstance(backend, tiktoken.Encoding) else backend.get_piece_size()
+
+
 def encode(text: str, tokenizer: str) -> list[int]:
     """Token ids of ``text``; special-token strings are ordinary text.
 
