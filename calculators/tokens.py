@@ -48,6 +48,14 @@ class TokenizerInfo:
     description: str
     method: str
 
+    @property
+    def label(self) -> str:
+        """The tokenizer's name for readers (pages, chapters); ``name`` stays the id of the CLI and the JSON API.
+
+        Example: tokenizer_info("claude_estimate").label -> 'Claude (estimativa)'
+        """
+        return TOKENIZER_LABELS.get(self.name, self.name)
+
 
 TOKENIZERS: dict[str, TokenizerInfo] = {
     info.name: info
@@ -115,6 +123,29 @@ TOKENIZERS: dict[str, TokenizerInfo] = {
         ),
     ]
 }
+
+
+# What readers see for each tokenizer id.
+TOKENIZER_LABELS: dict[str, str] = {
+    "o200k_base": "GPT-4o (o200k_base)",
+    "cl100k_base": "GPT-4 (cl100k_base)",
+    "llama3": "Llama 3",
+    "llama4": "Llama 4",
+    "mistral_v1": "Mistral v1",
+    "mistral_v2": "Mistral v2",
+    "mistral_v3": "Mistral v3",
+    "claude_estimate": "Claude (estimativa)",
+    "gemini_estimate": "Gemini (estimativa)",
+    "o200k_estimate": "Estimativa (contagem do GPT-4o)",
+}
+
+
+def tokenizer_label(name: str) -> str:
+    """The readers' name of a tokenizer id (the id itself when it has none).
+
+    Example: tokenizer_label("mistral_v1") -> 'Mistral v1'
+    """
+    return TOKENIZER_LABELS.get(name, name)
 
 
 @dataclass(frozen=True)

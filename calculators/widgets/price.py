@@ -21,6 +21,7 @@ from ..costs import DAYS_PER_MONTH, article_text, calculator_table, token_count_
 from ..data import list_snapshots, load_snapshot
 from ..fx import default_usd_brl
 from ..pricing import check_time_utc
+from ..tokens import tokenizer_label
 
 
 def brl_pt(value) -> str:
@@ -46,7 +47,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def counts_html(counts: pd.DataFrame) -> str:
     """The token counts per tokenizer, each marked exact or estimate."""
     rows = [
-        [r.tokenizer, number_pt(r.input_tokens), "exata" if r.exact else "estimativa", r.models]
+        [tokenizer_label(r.tokenizer), number_pt(r.input_tokens), "exata" if r.exact else "estimativa", r.models]
         for r in counts.itertuples(index=False)
     ]
     return _table(["tokenizador", "tokens de entrada", "contagem", "modelos"], rows)

@@ -45,6 +45,12 @@ function decimalValue(value) {
   return Number.isFinite(value) && !Number.isInteger(value) ? Number(value.toPrecision(15)) : value;
 }
 
+// A tokenizer's name for readers ("Claude (estimativa)", "Mistral v1"), as calculators.tokens.TokenizerInfo.label;
+// the id (claude_estimate, mistral_v1) stays in the API and the data attributes.
+function tokenizerLabel(name) {
+  return specs.get(name)?.label ?? name;
+}
+
 // Python's len(): code points, not UTF-16 units (gemini_estimate counts characters).
 function codePoints(text) {
   let n = 0;
@@ -359,7 +365,7 @@ class Calculator {
 
     this.counts = el("tbody");
     this.piecesTokenizer = el("select", { name: "pieces_tokenizer" });
-    for (const spec of data.tokenizers.filter((t) => t.exact)) this.piecesTokenizer.append(el("option", { value: spec.name, text: spec.name }));
+    for (const spec of data.tokenizers.filter((t) => t.exact)) this.piecesTokenizer.append(el("option", { value: spec.name, text: tokenizerLabel(spec.name) }));
     this.piecesTokenizer.addEventListener("change", () => this.showPieces());
     this.pieces = el("div", { class: "llms101-pieces", "aria-label": "o texto cortado em tokens" });
     this.piecesNote = el("p", { class: "llms101-hint" });
@@ -553,7 +559,7 @@ class Calculator {
         return el(
           "tr",
           {},
-          el("td", { text: name }),
+          el("td", { text: tokenizerLabel(name), "data-tokenizer-id": name }),
           el("td", { class: "num", "data-llms101-count": true, "data-tokenizer": name, "data-value": c.count ?? "", text: numberPt(c.count, 0, m) }),
           el("td", { text: how }),
           el("td", { class: "wide", text: [...byTokenizer.get(name)].sort().join(", ") }),
