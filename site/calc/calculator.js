@@ -633,7 +633,7 @@ class Calculator {
           { "data-llms101-catalogue-row": true, "data-model-id": r.model_id, "data-provider-id": r.provider_id, "data-cost-usd": r.cost_usd ?? "" },
           el("td", { text: r.model }),
           el("td", { text: r.provider }),
-          el("td", { text: r.tokenizer }),
+          el("td", { text: tokenizerLabel(r.tokenizer), "data-tokenizer-id": r.tokenizer }),
           el("td", { class: "num", text: (r.input_tokens_exact ? "" : "≈ ") + numberPt(r.input_tokens, 0, m) }),
           el("td", { class: "num", text: numberPt(r.cost_usd, data.cost_decimals, m) }),
           el("td", { class: "num", text: numberPt(r.monthly_cost_usd, data.monthly_decimals, m) }),
