@@ -338,10 +338,12 @@ def choice_chart(
         )
         .transform_filter("datum.rank <= 10")
         .transform_calculate(
-            # On a phone, two lines: the row, then its situation and why.
-            line=f"datum.label + ({NARROW_EXPR} ? '\\n' : ' — ') + datum.status + ': ' + datum.reason"
+            # On a phone: the row and its situation, then each reason on a line of its own, in a smaller font.
+            line=f"{NARROW_EXPR} ? datum.label + ' (' + datum.status + ')\\n'"
+            " + replace(datum.reason, regexp('; ', 'g'), '\\n')"
+            " : datum.label + ' — ' + datum.status + ': ' + datum.reason"
         )
-        .mark_text(align="left", fontSize=12, lineBreak=LINE_BREAK)
+        .mark_text(align="left", fontSize={"expr": f"{NARROW_EXPR} ? 10.5 : 12"}, lineBreak=LINE_BREAK)
         .encode(y=alt.Y("rank:O", axis=None), x=alt.value(0), text="line:N", tooltip=tooltip)
         .properties(width=480, title=chart_title(LEFT_OUT_TITLE_PT))
     )
@@ -371,7 +373,7 @@ def choice_chart(
             ),
             usermeta=layout_meta(
                 # On a phone each of the ten cheapest takes three lines.
-                narrow={"vconcat": [{}, {"height": {"step": 48}}, {}, {"height": {"step": 34}}]},
+                narrow={"vconcat": [{}, {"height": {"step": 48}}, {}, {"height": {"step": 64}}]},
                 table=[("line", "os dez mais baratos que atendem, e os que ficaram de fora")],
             ),
         )
