@@ -46,7 +46,14 @@ def _type_and_wait(page) -> None:
     page.evaluate("window.llms101.ready")
     box = page.locator("textarea[data-llms101-input]").first
     box.fill(TEXT)
-    page.wait_for_function("document.querySelector('[data-llms101-cost-row]')?.dataset.costUsd > '0'", timeout=20_000)
+    page.wait_for_function(
+        """() => {
+             const counts = [...document.querySelectorAll('[data-llms101-count]')];
+             return counts.length > 0 && counts.every((c) => Number(c.dataset.value) > 0)
+               && document.querySelector('[data-llms101-cost-row]') !== null;
+           }""",
+        timeout=20_000,
+    )
 
 
 @pytest.mark.parametrize("path", PAGES_WITH_CALCULATOR)
@@ -134,4 +141,5 @@ def test_theme_labels_are_portuguese(site_dir):
         found = [e for e in english if f'"{e}"' in text or f">{e}<" in text]
         found += [e for e in ("Main", "Page") if f'aria-label="{e}"' in text]
         assert not found, (html.name, found)
-        assert 'aria-label="Modo de cor"' in text and 'aria-label="Nesta página"' in text, html.name
+        assert 'aria-label="Modo de cor"' in text, html.name
+    assert any('aria-label="Nesta página"' in html.read_text(encoding="utf-8") for html in pages)
