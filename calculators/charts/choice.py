@@ -373,7 +373,7 @@ def choice_chart(
             ),
             usermeta=layout_meta(
                 # On a phone each of the ten cheapest takes three lines.
-                narrow={"vconcat": [{}, {"height": {"step": 48}}, {}, {"height": {"step": 64}}]},
+                narrow={"vconcat": [{}, {"height": {"step": 48}}, {}, {"height": {"step": 44}}]},
                 table=[("line", "os dez mais baratos que atendem, e os que ficaram de fora")],
             ),
         )
