@@ -51,6 +51,12 @@ function tokenizerLabel(name) {
   return specs.get(name)?.label ?? name;
 }
 
+// Where a price tier starts, as a person says it: above 199,999 -> "a partir de 200.000"; above 128,000 stays.
+function tierText(above) {
+  const from = (above + 1) % 1000 === 0 ? `a partir de ${numberPt(above + 1, 0, "")}` : `acima de ${numberPt(above, 0, "")}`;
+  return `preço da faixa ${from} tokens`;
+}
+
 // Python's len(): code points, not UTF-16 units (gemini_estimate counts characters).
 function codePoints(text) {
   let n = 0;
@@ -583,7 +589,7 @@ class Calculator {
         const tokens = r.input_tokens === null ? m : (r.input_tokens_exact ? "" : "≈ ") + numberPt(r.input_tokens, 0, m);
         const price = r.cost_usd === null ? m : numberPt(r.cost_usd, d, m) + (r.price_estimate ? " *" : "");
         const notes = [];
-        if (r.tier_above_input_tokens > 0) notes.push(`preço da faixa > ${numberPt(r.tier_above_input_tokens, 0, "")} tokens`);
+        if (r.tier_above_input_tokens > 0) notes.push(tierText(r.tier_above_input_tokens));
         if (r.price_condition === "batch") notes.push("lote");
         else if (r.price_condition) notes.push(`horário ${r.price_condition.slice(4)} UTC`);
         const tier = notes.length ? ` (${notes.join("; ")})` : "";
@@ -624,7 +630,7 @@ class Calculator {
     this.catalogueBody.replaceChildren(
       ...matches.slice(0, CATALOGUE_SHOWN).map((r) => {
         const notes = [];
-        if (r.applied_tier !== null) notes.push(`preço da faixa > ${numberPt(r.applied_tier, 0, "")} tokens`);
+        if (r.applied_tier !== null) notes.push(tierText(r.applied_tier));
         if (r.other_charges.length) notes.push(`outras cobranças possíveis (${r.other_charges.join(", ")})`);
         if (r.price_note) notes.push(r.price_note);
         if (r.deprecated) notes.push("descontinuado");
