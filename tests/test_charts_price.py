@@ -264,7 +264,7 @@ def test_one_snapshot_has_no_menu(df):
     spec = price.workload_chart(df).to_dict()
     assert "snapshot" not in {p["name"] for p in spec["params"]}
     assert price.SNAPSHOT_FILTER_EXPR not in _filters(spec)
-    assert " ".join(spec["title"]["subtitle"]).startswith("dados: snapshot 2024-05 (21/05/2024; preços até 25/07/2024)")
+    assert " ".join(spec["title"]["subtitle"]).startswith("dados: snapshot 2024-05 (preços até 25/07/2024)")
 
 
 def test_workload_chart_snapshot_menu():

@@ -131,7 +131,7 @@ def test_article_snapshot_has_figures_up_to_july(df):
     figures = load_figures("2024-05")
     later = figures[pd.to_datetime(figures["as_of"], errors="coerce") > df.attrs["as_of"]]
     assert len(later) == 22 and later["as_of"].max() == "2024-07-25"
-    assert snapshot_caption(df) == "dados: snapshot 2024-05 (21/05/2024; preços até 25/07/2024)"
+    assert snapshot_caption(df) == "dados: snapshot 2024-05 (preços até 25/07/2024)"
 
 
 def test_cheapest_rows_today_lack_only_the_context_window():

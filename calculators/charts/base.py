@@ -19,15 +19,16 @@ def date_br(iso: str) -> str:
 
 
 def snapshot_caption(df: pd.DataFrame) -> str:
-    """Which data a chart shows, for its subtitle: "dados: snapshot 2024-05 (21/05/2024; preços até 25/07/2024)".
+    """Which data a chart shows, for its subtitle: "dados: snapshot 2026-11-26 (26/11/2026)".
 
-    The second date appears only where some figures are dated after the snapshot (``figures_as_of_until``).
+    Where some figures are dated after the snapshot (``figures_as_of_until``), the date is the latest figure's:
+    "dados: snapshot 2024-05 (preços até 25/07/2024)" (short enough for a phone's title line).
     """
     snap = df.attrs.get("snapshot", "?")
     as_of = df.attrs.get("as_of", "?")
     until = df.attrs.get("figures_as_of_until") or as_of
-    later = f"; preços até {date_br(until)}" if until > as_of else ""
-    return f"dados: snapshot {snap} ({date_br(as_of)}{later})"
+    when = f"preços até {date_br(until)}" if until > as_of else date_br(as_of)
+    return f"dados: snapshot {snap} ({when})"
 
 
 def usd_pt(value: float | None, decimals: int = 4) -> str:

@@ -139,7 +139,7 @@ def test_snapshot_menu_shows_the_latest_prices(offline_page, site_url, latest_ro
     assert menu.input_value() == "2024-05"  # the article's snapshot first
     options = menu.locator("option").evaluate_all("els => els.map(e => e.value)")
     assert options == [m["id"] for m in list_snapshots()]
-    assert "dados: snapshot 2024-05 (21/05/2024; preços até 25/07/2024)" in chart.locator("svg").first.text_content()
+    assert "dados: snapshot 2024-05 (preços até 25/07/2024)" in chart.locator("svg").first.text_content()
 
     _set_slider(chart.locator(SLIDER), NEW_OUTPUT_TOKENS)
     menu.select_option(latest["id"])
