@@ -16,7 +16,7 @@ PORT     ?= 8000
 # Jupyter refuses to run as root without this (containers, CI machines).
 ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: all venv vendor chromium book book-strict book-student pdf bundle test lint format serve lab bench bench-book \
+.PHONY: all python-check venv vendor chromium book book-strict book-student pdf bundle test lint format serve lab bench bench-book \
         bench-page clean
 
 all: book
@@ -31,7 +31,21 @@ $(STAMP): requirements.txt pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-venv: $(STAMP)
+# The pinned numpy and pandas need Python 3.11 or newer: say so in one line before a venv is made (an older Python
+# would fail deep inside pip). Checks the venv's Python when there is one, else $(PYTHON).
+PY_NEEDED := 3.11
+PY_USED    = $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
+PY_STATUS  = $(shell v=$$($(PY_USED) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null) \
+  || { echo "LLMs 101 needs Python $(PY_NEEDED) or newer, and $(PY_USED) does not run: set PYTHON=python3.11 (or newer)"; exit 0; }; \
+  major=$${v%%.*}; rest=$${v#*.}; minor=$${rest%%.*}; \
+  if [ "$$major" -lt 3 ] || { [ "$$major" -eq 3 ] && [ "$$minor" -lt 11 ]; }; then \
+  echo "LLMs 101 needs Python $(PY_NEEDED) or newer; found Python $$v ($(PY_USED)): $(if $(wildcard $(BIN)/python),remove $(VENV) and )set PYTHON=python3.11 (or newer)"; \
+  else echo ok; fi)
+# make's own one-line stop ("Makefile:N: *** <message>.  Stop."), before anything runs.
+python-check:
+	$(if $(filter-out ok,$(PY_STATUS)),$(error $(PY_STATUS)))
+
+venv: python-check $(STAMP)
 
 # npm pack when npm is there, else the same tarballs straight from the npm registry; sha512-checked either way.
 $(VENDOR): tools/vendor.json tools/vendor_assets.py | $(STAMP)

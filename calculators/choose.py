@@ -30,13 +30,14 @@ NO_THINKING_PT = "custo sem o raciocínio (sem medida)"
 
 # How the open_weights flag reads in the book.
 OPEN_PT = "pesos abertos"
-CLOSED_PT = "fechado"
+CLOSED_PT = "pesos fechados"
 
 
 def openness_pt(open_weights) -> str:
     """The open_weights flag in the book's words.
 
-    Example: openness_pt(True) -> 'pesos abertos';  openness_pt(False) -> 'fechado';  openness_pt(pd.NA) -> 'sem dado'
+    Example: openness_pt(True) -> 'pesos abertos';  openness_pt(False) -> 'pesos fechados';
+             openness_pt(pd.NA) -> 'sem dado'
     """
     if open_weights is None or open_weights is pd.NA or (isinstance(open_weights, float) and math.isnan(open_weights)):
         return UNKNOWN
@@ -161,7 +162,7 @@ def group_summary(df: pd.DataFrame) -> pd.DataFrame:
     ``max_quality_index`` and ``best_model`` (the highest quality index and its model), ``cheapest_model`` and
     ``fastest_model``. Missing figures are left out of medians and maxima, never counted as zero.
 
-    Example: group_summary(load_snapshot("2024-05")).loc["fechado", "best_model"] -> 'GPT-4o'
+    Example: group_summary(load_snapshot("2024-05")).loc["pesos fechados", "best_model"] -> 'GPT-4o'
     """
     summary = model_summary(df)
     rows = {}
@@ -210,7 +211,48 @@ def _check_number(name: str, value, *, allow_none: bool = False) -> None:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+    """A limit or a figure as typed, with a decimal comma (the shortest repr, as JavaScript's ``String(x)``).
+
+    Example: _fmt(5.0) -> '5';  _fmt(2.5) -> '2,5'
+    """
+    value = float(value)
+    text = str(int(value)) if value.is_integer() else repr(value)
+    return text.replace(".", ",")
+
+
+def tenths(value: float) -> float:
+    """``value`` rounded to one decimal, a tie upwards: the twin of the page's ``round(x * 10) / 10``.
+
+    Example: tenths(6.25) -> 6.3 (Python's round(6.25, 1) gives the even 6.2)
+    """
+    scaled = value * 10
+    whole = math.floor(scaled)
+    if scaled - whole >= 0.5:
+        whole += 1
+    return whole / 10
+
+
+def response_time_check(*, ttft_s: float, generation_s: float, e2e_s: float, max_e2e_s: float) -> tuple[str, str]:
+    """Whether an answer is complete within ``max_e2e_s`` seconds: ``(status, reason)``, reason empty when it fits.
+
+    The whole time is the time to first token plus the generation. When one of the two is missing, the other is
+    still a lower bound of the whole (neither is negative): if it alone breaks the limit, the row fails; only
+    otherwise is the answer "sem dado".
+
+    Example: response_time_check(ttft_s=nan, generation_s=6.25, e2e_s=nan, max_e2e_s=5)
+             -> ('não atende', 'só a geração já leva 6,3 s > 5 s')
+    """
+    limit = _fmt(max_e2e_s)
+    if not math.isnan(e2e_s):
+        if e2e_s > max_e2e_s:
+            return FAILS, f"tempo de resposta {number_pt(tenths(e2e_s), 1)} s > {limit} s"
+        return FITS, ""
+    if not math.isnan(generation_s) and generation_s > max_e2e_s:
+        return FAILS, f"só a geração já leva {number_pt(tenths(generation_s), 1)} s > {limit} s"
+    if not math.isnan(ttft_s) and ttft_s > max_e2e_s:
+        return FAILS, f"só o primeiro token já leva {number_pt(tenths(ttft_s), 1)} s > {limit} s"
+    what = "tempo até o primeiro token" if math.isnan(ttft_s) else "velocidade"
+    return UNKNOWN, f"tempo de resposta: sem dado ({what})"
 
 
 def choose(
@@ -237,9 +279,10 @@ def choose(
     price to be ranked.
 
     Each row gets a ``status``: ``atende`` (every check passes), ``não atende`` (a known figure breaks a
-    constraint) or ``sem dado`` (nothing fails, but a figure a check needs is missing); ``reason`` says why in
-    Portuguese, ``notes`` flags estimated prices and speeds that are the model's median rather than the
-    provider's own. Rows that fit come first, ranked by ``rank_by`` (``monthly_cost_usd``, ``e2e_s`` or
+    constraint; a known part of the response time, the generation alone or the wait for the first token alone,
+    already over the limit counts) or ``sem dado`` (nothing fails, but a figure a check needs is missing);
+    ``reason`` says why in Portuguese, ``notes`` flags estimated prices and speeds that are the model's median
+    rather than the provider's own. Rows that fit come first, ranked by ``rank_by`` (``monthly_cost_usd``, ``e2e_s`` or
     ``quality``) with ``rank`` 1, 2, ...; then ``sem dado``, then ``não atende`` (``rank`` missing).
 
     ``on`` (YYYY-MM-DD) is the day the requests are sent: scheduled prices apply from their day (``cost_table``;
@@ -307,11 +350,13 @@ def choose(
             elif row.quality < min_quality:
                 failed.append(f"qualidade {_fmt(row.quality)} < {_fmt(min_quality)}")
         if max_e2e_s is not None:
-            if math.isnan(row.e2e_s):
-                what = "tempo até o primeiro token" if math.isnan(row.ttft_s) else "velocidade"
-                unknown.append(f"tempo de resposta: sem dado ({what})")
-            elif row.e2e_s > max_e2e_s:
-                failed.append(f"tempo de resposta {_fmt(round(row.e2e_s, 1))} s > {_fmt(max_e2e_s)} s")
+            verdict, text = response_time_check(
+                ttft_s=row.ttft_s, generation_s=row.generation_s, e2e_s=row.e2e_s, max_e2e_s=max_e2e_s
+            )
+            if verdict == FAILS:
+                failed.append(text)
+            elif verdict == UNKNOWN:
+                unknown.append(text)
         if math.isnan(row.context_window_tokens):
             unknown.append("janela de contexto: sem dado")
         elif request_tokens > row.context_window_tokens:

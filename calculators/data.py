@@ -731,4 +731,5 @@ def load_snapshot(snapshot: str = "2024-05") -> pd.DataFrame:
         raise _fail(path / "figures.csv", line, "value", "cached input price is above the input price")
     df = df.sort_values(["model", "provider"], ignore_index=True)
     df.attrs.update(snapshot=meta["id"], as_of=meta["as_of"], title=meta["title"])
+    df.attrs["figures_as_of_until"] = figures_as_of_limit(meta)
     return df

@@ -35,8 +35,9 @@ class UsdBrlRate:
 
     @property
     def description_pt(self) -> str:
-        """What the rate is, in the book's words: "PTAX de venda do Banco Central do Brasil (...) de 2024-05-14"."""
-        return f"{RATE_KINDS.get(self.rate, self.rate)} de {self.date}"
+        """What the rate is, in the book's words: "PTAX de venda do Banco Central do Brasil (...) de 14/05/2024"."""
+        day = "/".join(reversed(self.date.split("-")))
+        return f"{RATE_KINDS.get(self.rate, self.rate)} de {day}"
 
 
 def _fail(path: Path, line: int, column: str, message: str) -> DataError:

@@ -126,7 +126,13 @@ def tokenizers_data() -> list[dict]:
     """Every tokenizer: how the page counts it (``tiktoken``, ``sentencepiece``, ``proxy`` or ``chars``)."""
     out = []
     for info in TOKENIZERS.values():
-        item = {"name": info.name, "exact": info.exact, "description": info.description, "method": info.method}
+        item = {
+            "name": info.name,
+            "label": info.label,
+            "exact": info.exact,
+            "description": info.description,
+            "method": info.method,
+        }
         if info.exact:
             path, pattern = tokenizer_source(info.name)
             item |= {

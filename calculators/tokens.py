@@ -50,6 +50,14 @@ class TokenizerInfo:
     description: str
     method: str
 
+    @property
+    def label(self) -> str:
+        """The tokenizer's name for readers (pages, chapters); ``name`` stays the id of the CLI and the JSON API.
+
+        Example: tokenizer_info("claude_estimate").label -> 'Claude (estimativa)'
+        """
+        return TOKENIZER_LABELS.get(self.name, self.name)
+
 
 TOKENIZERS: dict[str, TokenizerInfo] = {
     info.name: info
@@ -117,6 +125,29 @@ TOKENIZERS: dict[str, TokenizerInfo] = {
         ),
     ]
 }
+
+
+# What readers see for each tokenizer id.
+TOKENIZER_LABELS: dict[str, str] = {
+    "o200k_base": "GPT-4o (o200k_base)",
+    "cl100k_base": "GPT-4 (cl100k_base)",
+    "llama3": "Llama 3",
+    "llama4": "Llama 4",
+    "mistral_v1": "Mistral v1",
+    "mistral_v2": "Mistral v2",
+    "mistral_v3": "Mistral v3",
+    "claude_estimate": "Claude (estimativa)",
+    "gemini_estimate": "Gemini (estimativa)",
+    "o200k_estimate": "Estimativa (contagem do GPT-4o)",
+}
+
+
+def tokenizer_label(name: str) -> str:
+    """The readers' name of a tokenizer id (the id itself when it has none).
+
+    Example: tokenizer_label("mistral_v1") -> 'Mistral v1'
+    """
+    return TOKENIZER_LABELS.get(name, name)
 
 
 @dataclass(frozen=True)
@@ -238,6 +269,15 @@ def _backend(name: str):
 
             return sentencepiece.SentencePieceProcessor(model_file=str(mistral_model_path(name)))
     raise ValueError(f"{name!r} has no exact tokenizer")
+
+
+def vocabulary_size(tokenizer: str) -> int:
+    """How many distinct tokens an exact tokenizer has (special tokens included).
+
+    Example: vocabulary_size("cl100k_base") -> 100277;  vocabulary_size("llama3") -> 128000
+    """
+    backend = _backend(tokenizer)
+    return backend.n_vocab if isinstance(backend, tiktoken.Encoding) else backend.get_piece_size()
 
 
 def encode(text: str, tokenizer: str) -> list[int]:

@@ -243,7 +243,7 @@ def test_choice_chart_spec(df):
     assert params["openness_menu"]["value"] == OPEN_PT
     assert params["openness_menu"]["bind"]["options"] == [ANY_OPENNESS, OPEN_PT, CLOSED_PT]
     assert params["use_max_e2e"]["bind"]["input"] == "checkbox"
-    assert len(spec["vconcat"]) == 3
+    assert len(spec["vconcat"]) == 4
     assert "snapshot 2024-05" in str(spec)
     with pytest.raises(ValueError):
         choice_chart(df, openness="aberto")
@@ -264,6 +264,17 @@ def test_grid_covers_every_menu_and_edge():
     assert {c[6] for c in cases} == {ANY_OPENNESS, OPEN_PT, CLOSED_PT}
     assert {c[4] for c in cases} == {False, True}
     assert len(set(itertools.chain(cases))) > 100
+
+
+def _ranked_fits(result: dict) -> list[dict]:
+    """The rows of the ten cheapest that fit (the panel of rows left out has ``status_order`` too)."""
+    candidates = [
+        rows
+        for rows in result["data"].values()
+        if isinstance(rows, list) and rows and {"line", "rank"} <= set(rows[0]) and "status_order" not in rows[0]
+    ]
+    assert candidates
+    return max(candidates, key=len)
 
 
 def test_real_vega_agrees_with_choose(df, run_vega):  # noqa: F811
@@ -299,14 +310,44 @@ def test_real_vega_agrees_with_choose(df, run_vega):  # noqa: F811
         for _, expected in want.iterrows():
             row = got[(expected["model"], expected["provider"])]
             assert row["status"] == expected["status"], (case, row["label"], expected["reason"])
+            assert row["reason"] == expected["reason"], (case, row["label"])
             if expected["status"] == FITS:
                 assert row["monthly_cost_usd"] == pytest.approx(expected["monthly_cost_usd"], rel=1e-12)
+        left_out = want[want["status"] != FITS]
+        expected_left_out = list(zip(left_out["model"], left_out["provider"], strict=True))[:10]
+        shown = sorted(rows_with(result, "rank", "line", "status_order"), key=lambda r: r["rank"])
+        assert [(r["model"], r["provider"]) for r in shown] == expected_left_out, case
         fits = want[want["status"] == FITS]
         expected_top = list(zip(fits["model"], fits["provider"], strict=True))[:10]
-        top = sorted(rows_with(result, "rank", "line"), key=lambda r: r["rank"]) if expected_top else []
+        top = sorted(_ranked_fits(result), key=lambda r: r["rank"]) if expected_top else []
         assert [(r["model"], r["provider"]) for r in top] == expected_top
         counts = rows_with(result, "status", "__count")
         assert {r["status"]: r["__count"] for r in counts} == want["status"].value_counts().to_dict()
+
+
+def test_real_vega_fails_rows_on_generation_alone(df, run_vega):  # noqa: F811
+    """5 s and 500 tokens out: the rows without a time to first token whose generation alone takes longer fail,
+    drawn with that reason, as in ``choose``."""
+    params = {"output_tokens": 500, "use_max_e2e": True, "max_e2e_s": 5, "min_quality": 80}
+    (result,) = run_vega(choice_chart(df).to_dict(), [params], svg=True)
+    want = choose(df, input_tokens=2_000, output_tokens=500, requests_per_day=1_000, min_quality=80, max_e2e_s=5)
+    generation_only = want[want["reason"].str.startswith("só a geração")]
+    assert len(generation_only) >= 10 and (generation_only["status"] == FAILS).all()
+    got = {(r["model"], r["provider"]): r for r in rows_with(result, "status", "reason")}
+    for r in generation_only.itertuples():
+        assert got[(r.model, r.provider)]["status"] == FAILS
+        assert got[(r.model, r.provider)]["reason"] == r.reason
+    assert got[("GPT-4o", "OpenAI")]["reason"] == "só a geração já leva 6,3 s > 5 s"
+    assert "sem dado" not in {r["status"] for r in got.values()}
+    # The panel of rows left out draws each with its reason; with 1,000 tokens out the cheapest rows left out are the
+    # ones whose response time is over 5 s, some of them known only by their generation.
+    params = {"output_tokens": 1_000, "use_max_e2e": True, "max_e2e_s": 5, "min_quality": 0}
+    (result,) = run_vega(choice_chart(df).to_dict(), [params], svg=True)
+    want = choose(df, input_tokens=2_000, output_tokens=1_000, requests_per_day=1_000, max_e2e_s=5)
+    shown = want[want["status"] != FITS].head(10)
+    first = shown[shown["reason"].str.startswith("só a geração já leva")].iloc[0]
+    line = f"{first['model']} · {first['provider']} — {first['status']}: {first['reason']}"
+    assert line.replace(">", "&gt;") in result["svg"]
 
 
 def test_real_vega_draws_the_lab(df, run_vega):  # noqa: F811

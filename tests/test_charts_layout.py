@@ -101,6 +101,6 @@ def test_narrow_layout_only_where_the_browser_measures():
     assert base.narrow_or("1", "2").expr.endswith("? 1 : 2")
     assert base.wrap("curto", 10) == "curto"
     assert base.wrap_lines(["um dois três quatro"], 9) == ["um dois", "três", "quatro"]
-    title = base.chart_title("Velocidade por modelo", "dados: snapshot 2024-05 (até 2024-05-21)").to_dict()
+    title = base.chart_title("Velocidade por modelo", "dados: snapshot 2024-05 (21/05/2024)").to_dict()
     assert title["anchor"] == "start" and title["frame"] == "bounds"
-    assert title["subtitle"] == "dados: snapshot 2024-05 (até 2024-05-21)"
+    assert title["subtitle"] == "dados: snapshot 2024-05 (21/05/2024)"

@@ -11,7 +11,9 @@ from vega_eval import vega_eval
 
 from calculators import Price, list_snapshots, load_snapshot, monthly_cost_usd, request_cost_usd
 from calculators.charts import price
+from calculators.charts.base import half_up_expr, snapshot_caption
 from calculators.costs import calculator_table, calculator_tables, load_snapshots, review_costs_by_snapshot
+from calculators.data import figures_as_of_limit
 from calculators.fx import usd_to_brl
 from calculators.pricing import applied_price
 
@@ -239,7 +241,9 @@ def test_text_cost_chart_snapshot_menu(all_costs, article_text):
     assert price.SNAPSHOT_FILTER_EXPR in _filters(spec)
     title = spec["title"]["text"]["expr"]  # the caption follows the menu
     for meta in list_snapshots():
-        assert f"dados: snapshot {meta['id']} (até {meta['as_of']})" in title
+        frame = pd.DataFrame()
+        frame.attrs.update(snapshot=meta["id"], as_of=meta["as_of"], figures_as_of_until=figures_as_of_limit(meta))
+        assert snapshot_caption(frame) in title
     data = pd.DataFrame(next(iter(spec["datasets"].values())))
     assert list(dict.fromkeys(data["snapshot"])) == ids  # every snapshot's rows are embedded
     for snap in ids:
@@ -260,7 +264,7 @@ def test_one_snapshot_has_no_menu(df):
     spec = price.workload_chart(df).to_dict()
     assert "snapshot" not in {p["name"] for p in spec["params"]}
     assert price.SNAPSHOT_FILTER_EXPR not in _filters(spec)
-    assert spec["title"]["subtitle"][0] == "dados: snapshot 2024-05 (até 2024-05-21)"
+    assert " ".join(spec["title"]["subtitle"]).startswith("dados: snapshot 2024-05 (preços até 25/07/2024)")
 
 
 def test_workload_chart_snapshot_menu():
@@ -274,7 +278,7 @@ def test_workload_chart_snapshot_menu():
 
 def test_pt_number_expression_shape():
     expr = price.pt_number_expr("datum.v", 5)
-    assert "format(datum.v, ',.5f')" in expr
+    assert f"format({half_up_expr('datum.v', 5)}, ',.5f')" in expr
     assert price.money_label_expr("datum.v", 2).startswith("(isValid(datum.v) ?")
 
 
@@ -393,3 +397,24 @@ def test_workload_snapshot_menu_in_vega(run_vega):
         ref = new[(new["model"] == row["model"]) & (new["provider"] == row["provider"])].iloc[0]
         month = monthly_cost_usd(_price(ref), requests_per_day=1_000, input_tokens=3_000, output_tokens=1_000)
         assert row["month_label"].startswith(usd_pt(month, 2)), row["row_label"]
+
+
+def test_vega_rounds_the_decimal_value_half_up_like_python(run_vega):
+    """Review 2026-12-06, U22: 0,525 -> 0,53 in the charts too, even when arithmetic leaves 0.52499999..."""
+    import altair as alt
+    from vega_eval import rows_with
+
+    from calculators.charts.speed import pt_br
+    from calculators.formatting import usd_pt
+
+    values = [(3 * 0.35 + 1.05) / 4, 0.525, 0.15375, 0.00105, 2.675, 0.125, 0.168015, 0.5249999999, 1234.5]
+    chart = (
+        alt.Chart(alt.Data(values=[{"v": v} for v in values]))
+        .transform_calculate(two=price.money_label_expr("datum.v", 2), four=price.money_label_expr("datum.v", 4))
+        .mark_point()
+    )
+    (result,) = run_vega(pt_br(chart).to_dict(), [{}])
+    rows = rows_with(result, "two", "four")
+    assert [r["two"] for r in rows] == [usd_pt(v, 2) for v in values]
+    assert [r["four"] for r in rows] == [usd_pt(v, 4) for v in values]
+    assert rows[0]["two"] == "US$ 0,53" and rows[2]["four"] == "US$ 0,1538" and rows[3]["four"] == "US$ 0,0011"

@@ -436,7 +436,7 @@ def test_measured_vs_published_table(df, saved):
     table = measured_vs_published(df, saved)
     assert len(table) == 3 * 2 * 2  # 3 (model, provider) x 2 metrics x published/measured
     by = table.set_index(["label", "metric", "origin"])
-    published = "publicado: snapshot 2024-05 (até 2024-05-21)"
+    published = "publicado: snapshot 2024-05 (preços até 25/07/2024)"
     groq = ("Llama 3 70B · Groq", "output_tokens_per_s")  # the host api.groq.com found the snapshot's Groq
     assert by.loc[(*groq, published), "value"] == 303
     assert by.loc[(*groq, MEASURED_PT), "value"] == 250

@@ -222,7 +222,7 @@ def test_count_table_and_ratio():
     table = ct.count_table({"pt": "Olá, mundo!", "en": "Hello, world!"}, ["o200k_base", "claude_estimate"])
     assert table.loc[0, "pt"] == count_tokens("Olá, mundo!", "o200k_base")
     assert table.loc[0, "ratio"] == pytest.approx(table.loc[0, "pt"] / table.loc[0, "en"])
-    assert table["label"].tolist() == ["o200k_base", "claude_estimate (estimativa)"]
+    assert table["label"].tolist() == ["GPT-4o (o200k_base)", "Claude (estimativa)"]
     empty = ct.count_table({"pt": "x", "en": ""}, ["o200k_base"])
     assert math.isnan(empty.loc[0, "ratio"])  # no division by zero: the ratio is missing, not 0 or inf
     three = ct.count_table({"a": "x", "b": "y", "c": "z"}, ["o200k_base"])

@@ -20,8 +20,10 @@ from calculators.choose import (
     model_summary,
     number_pt,
     openness_pt,
+    response_time_check,
     response_times,
     response_times_display,
+    tenths,
     top_models,
     usd_text,
 )
@@ -46,7 +48,7 @@ def row(view, model, provider):
 
 def test_openness_pt():
     assert openness_pt(True) == "pesos abertos"
-    assert openness_pt(False) == "fechado"
+    assert openness_pt(False) == "pesos fechados"
     assert openness_pt(pd.NA) == openness_pt(None) == openness_pt(math.nan) == "sem dado"
 
 
@@ -126,8 +128,8 @@ def test_top_models(summary):
 
 def test_group_summary(df):
     groups = group_summary(df)
-    assert list(groups.index) == ["pesos abertos", "fechado"]
-    opened, closed = groups.loc["pesos abertos"], groups.loc["fechado"]
+    assert list(groups.index) == ["pesos abertos", "pesos fechados"]
+    opened, closed = groups.loc["pesos abertos"], groups.loc["pesos fechados"]
     assert opened["models"] == 4 and closed["models"] == 8
     assert opened["max_quality_index"] == 88 and opened["best_model"] == "Llama 3 70B"
     assert closed["max_quality_index"] == 100 and closed["best_model"] == "GPT-4o"
@@ -227,7 +229,7 @@ def test_open_weights_constraint(df):
     opened = choose(df, input_tokens=1_000, output_tokens=100, requests_per_day=1, open_weights=True)
     fits = opened[opened["status"] == FITS]
     assert set(fits["model"]) <= {"Llama 3 70B", "Llama 3 8B", "Mixtral 8x22B", "Mixtral 8x7B"}
-    assert row(opened, "GPT-4o", "OpenAI")["reason"] == "fechado (pedido: pesos abertos)"
+    assert row(opened, "GPT-4o", "OpenAI")["reason"] == "pesos fechados (pedido: pesos abertos)"
     closed = choose(df, input_tokens=1_000, output_tokens=100, requests_per_day=1, open_weights=False)
     assert not closed[closed["status"] == FITS]["open_weights"].any()
     bare = df.copy()
@@ -310,3 +312,54 @@ def test_response_times(df):
     assert octo["1º token"] == "0,18 s" and octo["velocidade"] == "do provedor"
     azure = shown[shown["provedor"] == "Microsoft Azure"].iloc[0]
     assert azure["resposta completa"] == "sem dado" and azure["geração"] == "25,00 s"
+
+
+def test_generation_alone_over_the_limit_fails(df):
+    """5 s and 500 tokens out on 2024-05: every row without a time to first token whose generation alone (tokens over
+    tokens per second, a lower bound of the whole time) exceeds 5 s fails with that reason; none is "sem dado"."""
+    view = choose(df, input_tokens=2_000, output_tokens=500, requests_per_day=1_000, min_quality=80, max_e2e_s=5)
+    no_ttft = view[view["ttft_s"].isna() & view["speed_tokens_per_s"].notna()]
+    over = no_ttft[no_ttft["speed_tokens_per_s"] * 5 < 500]
+    assert len(over) >= 10
+    for r in over.itertuples():
+        assert r.status == FAILS, (r.model, r.provider, r.reason)
+        assert f"só a geração já leva {number_pt(500 / r.speed_tokens_per_s, 1)} s > 5 s" in r.reason
+    gpt4o = row(view, "GPT-4o", "OpenAI")  # 500 / 80 = 6.25 s: the tie rounds up, as by hand
+    assert gpt4o["status"] == FAILS and gpt4o["reason"] == "só a geração já leva 6,3 s > 5 s"
+    assert (view["status"] == UNKNOWN).sum() == 0
+    # With 10 s the generation of GPT-4o (6.25 s) fits, and the missing time to first token decides.
+    loose = choose(df, input_tokens=2_000, output_tokens=500, requests_per_day=1_000, min_quality=80, max_e2e_s=10)
+    gpt4o = row(loose, "GPT-4o", "OpenAI")
+    assert gpt4o["status"] == UNKNOWN and gpt4o["reason"] == "tempo de resposta: sem dado (tempo até o primeiro token)"
+    opus = row(loose, "Claude 3 Opus", "Amazon Bedrock")  # 500 / 28 = 17.9 s
+    assert opus["status"] == FAILS and opus["reason"] == "só a geração já leva 17,9 s > 10 s"
+
+
+def test_response_time_check_uses_every_known_lower_bound():
+    nan = math.nan
+    assert response_time_check(ttft_s=0.5, generation_s=1, e2e_s=1.5, max_e2e_s=2) == (FITS, "")
+    assert response_time_check(ttft_s=0.5, generation_s=1, e2e_s=1.55, max_e2e_s=1) == (
+        FAILS,
+        "tempo de resposta 1,6 s > 1 s",
+    )
+    assert response_time_check(ttft_s=nan, generation_s=2.5, e2e_s=nan, max_e2e_s=2.5)[0] == UNKNOWN
+    assert response_time_check(ttft_s=nan, generation_s=2.55, e2e_s=nan, max_e2e_s=2.5) == (
+        FAILS,
+        "só a geração já leva 2,6 s > 2,5 s",
+    )
+    assert response_time_check(ttft_s=3.44, generation_s=nan, e2e_s=nan, max_e2e_s=3) == (
+        FAILS,
+        "só o primeiro token já leva 3,4 s > 3 s",
+    )
+    assert response_time_check(ttft_s=2, generation_s=nan, e2e_s=nan, max_e2e_s=3) == (
+        UNKNOWN,
+        "tempo de resposta: sem dado (velocidade)",
+    )
+    assert response_time_check(ttft_s=nan, generation_s=nan, e2e_s=nan, max_e2e_s=3)[0] == UNKNOWN
+
+
+@pytest.mark.parametrize("value", [6.25, 0.05, 1.15, 2.675, 17.857142857142858, 25.0, 0.0])
+def test_tenths_rounds_a_tie_up(value):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    assert tenths(value) == float(Decimal(repr(value * 10)).quantize(Decimal(1), rounding=ROUND_HALF_UP)) / 10

@@ -360,3 +360,17 @@ def test_real_number_argument_type():
         real_number(0, 10_000, above_minimum=True)("0")
     with pytest.raises(argparse.ArgumentTypeError, match="^10001 is above the maximum of 10,000$"):
         real_number(0, 10_000, above_minimum=True)("10001")
+
+
+@pytest.mark.parametrize(
+    "args, hint",
+    [
+        ((), "(see: python -m calculators --help)"),
+        (("nonsense",), "(see: python -m calculators --help)"),
+        (("cost", "--output-tokens", "x"), "(see: python -m calculators cost --help)"),
+    ],
+)
+def test_usage_hint_names_the_command_once(capsys, args, hint):
+    code, out, err = _main(*args, capsys=capsys)
+    assert code == 2 and out == ""
+    assert err.rstrip().endswith(hint) and "calculators calculators" not in err

@@ -23,7 +23,7 @@ def test_default_rate_for_the_article_and_for_today():
     assert rate is not None
     assert rate.date <= "2024-05-21"
     assert rate.brl_per_usd == pytest.approx(5.1356)  # PTAX sell of 2024-05-14, as the CSV's source reports it
-    assert "PTAX" in rate.description_pt and rate.date in rate.description_pt
+    assert "PTAX" in rate.description_pt and "/".join(reversed(rate.date.split("-"))) in rate.description_pt
     assert default_usd_brl("2024-05") is not None  # a month stands for its last day
     assert default_usd_brl("2026-11-26") is None  # too old to be a default: the reader types a rate
     assert default_usd_brl("2024-01-01") is None  # nothing before it

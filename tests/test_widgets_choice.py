@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from calculators import load_snapshot
-from calculators.choose import FITS, UNKNOWN, choose
+from calculators.choose import FAILS, FITS, UNKNOWN, choose
 from calculators.widgets.choice import ChooseLab
 
 
@@ -49,7 +49,13 @@ def test_time_limit_only_when_ticked(df):
     lab.use_max_e2e.value = True
     fits = fitting(lab)
     assert (fits["e2e_s"] <= 2.0).all() and not fits.empty
-    assert (lab.view["status"] == UNKNOWN).sum() > 10  # rows without a time to first token: "sem dado"
+    # Rows without a time to first token: "não atende" when the generation alone is over the limit, else "sem dado".
+    no_ttft = lab.view[lab.view["e2e_s"].isna() & lab.view["generation_s"].notna()]
+    over = no_ttft["generation_s"] > 2.0
+    assert over.sum() > 10 and (no_ttft.loc[over, "status"] == FAILS).all()
+    assert no_ttft.loc[over, "reason"].str.contains("só a geração já leva").all()
+    lab.max_e2e_s.value = 10.0
+    assert (lab.view["status"] == UNKNOWN).sum() > 3
     assert "sem dado" not in lab.output.value  # only the rows that fit are shown...
     lab.show_all.value = True
     assert "sem dado" in lab.output.value  # ...until the box asks for all of them
@@ -57,7 +63,7 @@ def test_time_limit_only_when_ticked(df):
 
 def test_openness_menu_has_a_selection(df):
     lab = ChooseLab(df, open_weights=False)
-    assert lab.open_weights.label == "fechado"
+    assert lab.open_weights.label == "pesos fechados"
     assert not fitting(lab)["open_weights"].any()
     lab.open_weights.value = "any"
     assert lab.open_weights.label == "todos" and fitting(lab)["open_weights"].any()

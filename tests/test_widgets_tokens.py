@@ -36,8 +36,8 @@ def test_token_explorer_caps_display():
 def test_token_explorer_labels_estimates_in_menu():
     explorer = TokenExplorer("x")
     labels = dict((value, label) for label, value in explorer.tokenizers.options)
-    assert labels["claude_estimate"].endswith("(estimativa)")
-    assert labels["o200k_base"] == "o200k_base"
+    assert labels["claude_estimate"] == "Claude (estimativa)"
+    assert labels["o200k_base"] == "GPT-4o (o200k_base)" and labels["mistral_v1"] == "Mistral v1"
     assert "application/vnd.jupyter.widget-view+json" in explorer._repr_mimebundle_()
 
 

@@ -21,7 +21,8 @@
    column; ``tools/site_static/llms101.js`` names the widgets' sliders and makes their scrolling boxes reachable
    by keyboard; ``tools/site_templates/search-button-field.html`` names the theme's search button by its visible
    text; the show/hide-cell toggles are named by their visible text ("Mostrar célula") instead of myst-nb's
-   English "Toggle hidden content", which did not match it.
+   English "Toggle hidden content", which did not match it; the themes' English labels ("Color mode", "On this
+   page", "Site navigation"...) are rewritten in Portuguese in the built pages (``THEME_LABELS_PT``).
 8. Editions (``tools/editions.py``): ``llms101_edition`` is ``"instrutor"`` (the normal build) or ``"aluno"``.
    The student edition has no solution (every sphinx-exercise solution node, gated ones included, is removed
    from the pages after they are read), a banner on every page saying which edition it is, and neither the
@@ -192,6 +193,45 @@ def drop_fontawesome_js(app: Sphinx, exception) -> None:
             html.write_text(slim, encoding="utf-8")
 
 
+# The themes' English labels, which screen readers announce on every page, in Portuguese. The pydata theme has no
+# Portuguese catalogue and some labels are typed into its templates, so the built pages are rewritten: each key is
+# an attribute value (aria-label, title, data-bs-title) or a visible text, exactly as the themes write it.
+THEME_LABELS_PT = {
+    '="Color mode"': '="Modo de cor"',
+    '="Light"': '="Claro"',
+    '="Dark"': '="Escuro"',
+    '="System Settings"': '="Como o sistema"',
+    '="On this page"': '="Nesta página"',
+    '="Site navigation"': '="Navegação do site"',
+    '="Launch interactive content"': '="Abrir conteúdo interativo"',
+    '="Launch on Binder"': '="Abrir no Binder"',
+    '="Launch on Colab"': '="Abrir no Colab"',
+    '="Launch on JupyterHub"': '="Abrir no JupyterHub"',
+    '="Version warning"': '="Aviso de versão"',
+    '="Main"': '="Principal"',
+    '="Page"': '="Página"',
+    '="Breadcrumb"': '="Trilha de navegação"',
+    '="Section Navigation"': '="Navegação da seção"',
+    '="previous page"': '="página anterior"',
+    '="next page"': '="próxima página"',
+    '="Toggle primary sidebar"': '="Mostrar ou esconder a navegação do site"',
+    '="Toggle secondary sidebar"': '="Mostrar ou esconder o sumário da página"',
+    ">Back to top</button>": ">Voltar ao topo</button>",
+    ">Skip to main content</a>": ">Pular para o conteúdo principal</a>",
+}
+_THEME_LABEL = re.compile("|".join(re.escape(k) for k in THEME_LABELS_PT))
+
+
+def translate_theme_labels(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for html in Path(app.outdir).rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        translated = _THEME_LABEL.sub(lambda m: THEME_LABELS_PT[m.group(0)], text)
+        if translated != text:
+            html.write_text(translated, encoding="utf-8")
+
+
 def write_colab_notebooks(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -359,6 +399,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", rewrite_colab_button, priority=600)
     app.connect("html-page-context", add_calculator_assets)
     app.connect("build-finished", drop_fontawesome_js)
+    app.connect("build-finished", translate_theme_labels)
     app.connect("build-finished", write_calculator_assets)
     app.connect("build-finished", write_colab_notebooks)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

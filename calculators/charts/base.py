@@ -12,11 +12,23 @@ from ..formatting import MISSING_PT  # noqa: F401 - re-exported for the chart mo
 from ..pricing import long_prompt_tier
 
 
+def date_br(iso: str) -> str:
+    """A date of the data as a Brazilian reads it: '2024-05-21' -> '21/05/2024', '2024-07' -> '07/2024'."""
+    parts = str(iso).split("-")
+    return "/".join(reversed(parts)) if all(p.isdigit() for p in parts) else str(iso)
+
+
 def snapshot_caption(df: pd.DataFrame) -> str:
-    """Which data a chart shows, for its subtitle: "dados: snapshot 2024-05 (até 2024-05-21)"."""
+    """Which data a chart shows, for its subtitle: "dados: snapshot 2026-11-26 (26/11/2026)".
+
+    Where some figures are dated after the snapshot (``figures_as_of_until``), the date is the latest figure's:
+    "dados: snapshot 2024-05 (preços até 25/07/2024)" (short enough for a phone's title line).
+    """
     snap = df.attrs.get("snapshot", "?")
     as_of = df.attrs.get("as_of", "?")
-    return f"dados: snapshot {snap} (até {as_of})"
+    until = df.attrs.get("figures_as_of_until") or as_of
+    when = f"preços até {date_br(until)}" if until > as_of else date_br(as_of)
+    return f"dados: snapshot {snap} ({when})"
 
 
 def usd_pt(value: float | None, decimals: int = 4) -> str:
@@ -144,3 +156,18 @@ def chart_title(text, subtitle=None, **options) -> alt.TitleParams:
         lines = wrap_lines(subtitle)
         subtitle = lines[0] if isinstance(subtitle, str) and len(lines) == 1 else lines
     return alt.TitleParams(text, subtitle=subtitle, anchor="start", frame="bounds", **options)
+
+
+def half_up_expr(value: str, decimals: int) -> str:
+    """Vega expression: ``value`` rounded to ``decimals`` places the book's way (twin: ``formatting.number_pt``).
+
+    Vega's ``format`` rounds the float's binary value, so 0.525 (0.52499999... as a float) would read 0,52. The
+    expression first takes the decimal value (15 significant digits, as Python's ``f"{x:.15g}"``, read back in
+    either locale), then rounds half up: ``round(x * 100) / 100``.
+
+    Example: half_up_expr("datum.x", 2) -> "round(toNumber(...) * 100) / 100"
+    """
+    scale = 10**decimals
+    digits = f"format({value}, '.15r')"
+    dot = f"replace({digits}, format(0.5, '.1f') === '0.5' ? '.' : ',', '.')"
+    return f"(round(toNumber({dot}) * {scale}) / {scale})"

@@ -49,14 +49,24 @@ MONTHLY_COST_USD_EXPR = f"requests_per_day * {DAYS_PER_MONTH} * datum.cost_usd"
 NO_LIMIT = 1e15  # sorts a row with no response time last (JSON has no infinity)
 ANY_OPENNESS = "todos"
 
+GENERATION_S_EXPR = "output_tokens / datum.speed_tokens_per_s"
+E2E_OVER = "isValid(datum.e2e_s) && datum.e2e_s > max_e2e_s"
+GENERATION_OVER = f"!isValid(datum.e2e_s) && isValid(datum.speed_tokens_per_s) && {GENERATION_S_EXPR} > max_e2e_s"
+TTFT_OVER = (
+    "!isValid(datum.e2e_s) && !(isValid(datum.speed_tokens_per_s) && "
+    f"{GENERATION_S_EXPR} > max_e2e_s) && isValid(datum.ttft_s) && datum.ttft_s > max_e2e_s"
+)
+
 # The checks of calculators.choose.choose, as Vega expressions. ``min_quality`` 0 means no quality constraint,
-# ``use_max_e2e`` switches the time limit on, ``openness_menu`` is "todos", "pesos abertos" or "fechado".
+# ``use_max_e2e`` switches the time limit on, ``openness_menu`` is "todos", "pesos abertos" or "pesos fechados".
 FAIL_EXPRS = {
     "open_weights": (
         f"openness_menu != '{ANY_OPENNESS}' && isValid(datum.open_weights) && datum.openness != openness_menu"
     ),
     "quality": "min_quality > 0 && isValid(datum.quality) && datum.quality < min_quality",
-    "e2e": "use_max_e2e && isValid(datum.e2e_s) && datum.e2e_s > max_e2e_s",
+    # The whole time when it is known; otherwise a known part of it (the generation, or the wait for the first
+    # token) that alone already breaks the limit (twin: choose.response_time_check).
+    "e2e": f"use_max_e2e && (({E2E_OVER}) || ({GENERATION_OVER}) || ({TTFT_OVER}))",
     "context": "isValid(datum.context_window_tokens) && input_tokens + output_tokens > datum.context_window_tokens",
 }
 UNKNOWN_EXPRS = {
@@ -66,10 +76,56 @@ UNKNOWN_EXPRS = {
     "context": "!isValid(datum.context_window_tokens)",
     "price": "!isValid(datum.cost_usd)",
 }
+LEFT_OUT_TITLE_PT = "Os que ficaram de fora (até dez), e por quê"
 NOTHING_FITS_PT = "Nenhuma combinação atende: afrouxe uma exigência (veja quantas ficaram sem dado, abaixo)."
 FAILS_EXPR = " || ".join(f"({e})" for e in FAIL_EXPRS.values())
 UNKNOWN_EXPR = " || ".join(f"({e})" for e in UNKNOWN_EXPRS.values())
 STATUS_EXPR = f"datum.fails ? '{FAILS}' : datum.unknown ? '{UNKNOWN}' : '{FITS}'"
+
+
+def _typed(expr: str) -> str:
+    """A number as JavaScript writes it, with a decimal comma (twin: choose._fmt)."""
+    return f"replace(toString({expr}), '.', ',')"
+
+
+def _tenths_text(expr: str) -> str:
+    """A number of seconds rounded to one decimal, a tie upwards (twin: choose.tenths), with a decimal comma."""
+    return f"format(round(({expr}) * 10) / 10, '.1f')"
+
+
+# Why a row fails or lacks a figure, in the words and order of choose's ``reason``: the broken checks, then the
+# missing figures, joined by "; ".
+_LIMIT = _typed("max_e2e_s")
+REASON_PARTS = [
+    (FAIL_EXPRS["open_weights"], "datum.openness + ' (pedido: ' + openness_menu + ')'"),
+    (FAIL_EXPRS["quality"], f"'qualidade ' + {_typed('datum.quality')} + ' < ' + {_typed('min_quality')}"),
+    (
+        f"use_max_e2e && ({E2E_OVER})",
+        f"'tempo de resposta ' + {_tenths_text('datum.e2e_s')} + ' s > ' + {_LIMIT} + ' s'",
+    ),
+    (
+        f"use_max_e2e && ({GENERATION_OVER})",
+        f"'só a geração já leva ' + {_tenths_text(GENERATION_S_EXPR)} + ' s > ' + {_LIMIT} + ' s'",
+    ),
+    (
+        f"use_max_e2e && ({TTFT_OVER})",
+        f"'só o primeiro token já leva ' + {_tenths_text('datum.ttft_s')} + ' s > ' + {_LIMIT} + ' s'",
+    ),
+    (
+        FAIL_EXPRS["context"],
+        "format(input_tokens + output_tokens, ',d') + ' tokens > janela de '"
+        " + format(datum.context_window_tokens, ',d')",
+    ),
+    (UNKNOWN_EXPRS["open_weights"], "'pesos abertos: sem dado'"),
+    (UNKNOWN_EXPRS["quality"], "'qualidade: sem dado'"),
+    (
+        f"!({FAIL_EXPRS['e2e']}) && {UNKNOWN_EXPRS['e2e']}",
+        "'tempo de resposta: sem dado (' + (isValid(datum.ttft_s) ? 'velocidade' : 'tempo até o primeiro token') + ')'",
+    ),
+    (UNKNOWN_EXPRS["context"], "'janela de contexto: sem dado'"),
+    (UNKNOWN_EXPRS["price"], "'preço: sem dado'"),
+]
+REASON_EXPR = "substring(" + " + ".join(f"(({c}) ? '; ' + {t} : '')" for c, t in REASON_PARTS) + ", 2)"
 
 
 def lab_data(df: pd.DataFrame) -> pd.DataFrame:
@@ -125,8 +181,9 @@ def choice_chart(
 
     Top: each (model, provider) that fits, monthly cost (log scale) against quality, the point's size its speed.
     Middle: the ten cheapest that fit, in ``choose``'s order (cost, then response time, then quality), with
-    monthly cost, response time and quality. Bottom: how many rows fit,
-    lack a figure ("sem dado") or break a constraint. Same checks as ``calculators.choose.choose``.
+    monthly cost, response time and quality; then how many rows fit, lack a figure ("sem dado") or break a
+    constraint; last, up to ten rows that do not fit ("sem dado" first), each with ``choose``'s reason. Same checks
+    as ``calculators.choose.choose``.
     """
     if openness not in (ANY_OPENNESS, OPEN_PT, CLOSED_PT):
         raise ValueError(f"openness must be {ANY_OPENNESS!r}, {OPEN_PT!r} or {CLOSED_PT!r}, not {openness!r}")
@@ -178,6 +235,7 @@ def choice_chart(
         .transform_calculate(fails=FAILS_EXPR, unknown=UNKNOWN_EXPR)
         .transform_calculate(
             status=STATUS_EXPR,
+            reason=REASON_EXPR,
             monthly_text=text_or_missing("datum.monthly_cost_usd", "$,.2f", " por mês"),
             cost_text=text_or_missing("datum.cost_usd", "$,.5f", " por pedido"),
             e2e_text=text_or_missing("datum.e2e_s", ",.1f", " s"),
@@ -259,6 +317,36 @@ def choice_chart(
         .encode(x=alt.value(0), y=alt.value(2), text="message:N")
     )
     ranked = alt.layer(ranked, nothing_fits).properties(width=480, title=chart_title("Os dez mais baratos que atendem"))
+    left_out = (
+        base.transform_filter(f"datum.status != '{FITS}'")
+        .transform_calculate(
+            status_order=f"datum.status == '{UNKNOWN}' ? 0 : 1",
+            cost_order=f"isValid(datum.monthly_cost_usd) ? datum.monthly_cost_usd : {NO_LIMIT}",
+            e2e_order=f"isValid(datum.e2e_s) ? datum.e2e_s : {NO_LIMIT}",
+            quality_order="isValid(datum.quality) ? datum.quality : -1",
+        )
+        .transform_window(
+            rank="row_number()",
+            sort=[
+                alt.SortField("status_order", order="ascending"),
+                alt.SortField("cost_order", order="ascending"),
+                alt.SortField("e2e_order", order="ascending"),
+                alt.SortField("quality_order", order="descending"),
+                alt.SortField("model", order="ascending"),
+                alt.SortField("provider", order="ascending"),
+            ],
+        )
+        .transform_filter("datum.rank <= 10")
+        .transform_calculate(
+            # On a phone: the row and its situation, then each reason on a line of its own, in a smaller font.
+            line=f"{NARROW_EXPR} ? datum.label + ' (' + datum.status + ')\\n'"
+            " + replace(datum.reason, regexp('; ', 'g'), '\\n')"
+            " : datum.label + ' — ' + datum.status + ': ' + datum.reason"
+        )
+        .mark_text(align="left", fontSize={"expr": f"{NARROW_EXPR} ? 10.5 : 12"}, lineBreak=LINE_BREAK)
+        .encode(y=alt.Y("rank:O", axis=None), x=alt.value(0), text="line:N", tooltip=tooltip)
+        .properties(width=480, title=chart_title(LEFT_OUT_TITLE_PT))
+    )
     counts = (
         base.mark_bar()
         .encode(
@@ -274,19 +362,19 @@ def choice_chart(
         .properties(width=480, height=80, title=chart_title("Quantos atendem, quantos não, quantos sem dado"))
     )
     chart = (
-        alt.vconcat(scatter, ranked, counts)
+        alt.vconcat(scatter, ranked, counts, left_out)
         .add_params(*params)
         .resolve_scale(color="independent", shape="independent", size="independent")
         .properties(
             description=(
                 "O laboratório de escolha: com as exigências dos controles, os pares de modelo e provedor que atendem"
-                " (custo por mês contra qualidade), os dez mais baratos deles e quantos atendem, não atendem ou ficam"
-                " sem dado."
+                " (custo por mês contra qualidade), os dez mais baratos deles, quantos atendem, não atendem ou ficam"
+                " sem dado, e por que os outros ficaram de fora."
             ),
             usermeta=layout_meta(
                 # On a phone each of the ten cheapest takes three lines.
-                narrow={"vconcat": [{}, {"height": {"step": 48}}, {}]},
-                table=[("line", "os dez mais baratos que atendem")],
+                narrow={"vconcat": [{}, {"height": {"step": 48}}, {}, {"height": {"step": 44}}]},
+                table=[("line", "os dez mais baratos que atendem, e os que ficaram de fora")],
             ),
         )
     )

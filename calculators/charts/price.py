@@ -17,6 +17,7 @@ import altair as alt
 import pandas as pd
 
 from ..costs import DAYS_PER_MONTH, price_is_estimate
+from ..data import figures_as_of_limit, list_snapshots
 from ..formatting import number_pt
 from .base import (
     LABEL_SEP_EXPR,
@@ -25,6 +26,8 @@ from .base import (
     NARROW_EXPR,
     SUBTITLE_CHARS,
     chart_title,
+    date_br,
+    half_up_expr,
     layout_meta,
     row_axis,
     snapshot_caption,
@@ -97,7 +100,7 @@ def pt_number_expr(value: str, decimals: int) -> str:
     Vega formats numbers in its page-wide default locale: English unless some chart on the page set
     ``formatLocale``. The expression checks which one is in force, and swaps the separators only if needed.
     """
-    formatted = f"format({value}, ',.{decimals}f')"
+    formatted = f"format({half_up_expr(value, decimals)}, ',.{decimals}f')"
     swapped = f"replace(replace(replace({formatted}, regexp(',', 'g'), '_'), '.', ','), regexp('_', 'g'), '.')"
     return f"(format(0.5, '.1f') === '0.5' ? {swapped} : {formatted})"
 
@@ -140,6 +143,9 @@ def _note_pt(tokens_exact: bool, price_estimate: bool) -> str:
 def _caption(snapshot: str, as_of: str) -> str:
     frame = pd.DataFrame()
     frame.attrs.update(snapshot=snapshot, as_of=as_of)
+    meta = next((s for s in list_snapshots() if s["id"] == snapshot), None)
+    if meta is not None:
+        frame.attrs["figures_as_of_until"] = figures_as_of_limit(meta)
     return snapshot_caption(frame)
 
 
@@ -461,10 +467,10 @@ def review_history_chart(history: pd.DataFrame, models: list[str] | None = None)
     """
     data = history if models is None else history[history["model"].isin(models)]
     data = data[data["median_cost_usd"].notna()].assign(
-        snapshot_label=lambda d: d["snapshot"] + " (até " + d["as_of"] + ")",
+        snapshot_label=lambda d: d["snapshot"] + " (" + d["as_of"].map(date_br) + ")",
         cost_text=lambda d: [money_pt(v) for v in d["median_cost_usd"]],
     )
-    snaps = list(dict.fromkeys(history["snapshot"] + " (até " + history["as_of"] + ")"))
+    snaps = list(dict.fromkeys(history["snapshot"] + " (" + history["as_of"].map(date_br) + ")"))
     caption = "dados: snapshots " + ", ".join(snaps) if snaps else "dados: nenhum snapshot"
     return (
         alt.Chart(data)

@@ -204,7 +204,7 @@ def stream_time_chart(df: pd.DataFrame, model: str = "Llama 3 70B", *, output_to
             width="container",
             height=alt.Step(20),
             title=chart_title(
-                f"{model}: quanto tempo leva para chegar a resposta inteira",
+                f"{model}: quanto tempo a resposta leva para ser transmitida",
                 [snapshot_caption(df), "arraste o controle: quantos tokens tem a resposta"],
             ),
             description=(

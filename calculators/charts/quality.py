@@ -29,7 +29,7 @@ METRIC_LABELS = {
 HEIGHT = 340  # of the quality x price chart, in pixels
 NOTE_Y = HEIGHT + 100  # where the "sem dado" note starts: below the x axis and the legend
 NOTE_CHARS = 48  # a line of that note on a phone
-ALL_METRIC_LABELS = {**METRIC_LABELS, "mt_bench_score": "MT-Bench (0 a 10)"}
+ALL_METRIC_LABELS = {**METRIC_LABELS, "mt_bench_score": "MT-Bench (1 a 10)"}
 
 
 LABEL_OFFSETS = {

@@ -14,7 +14,7 @@ import re
 import altair as alt
 import pandas as pd
 
-from ..choose import OPEN_PT, model_summary, number_pt
+from ..choose import CLOSED_PT, OPEN_PT, model_summary, number_pt
 from ..latency import latency_table
 from .base import (
     LABEL_SEP_EXPR,
@@ -22,6 +22,7 @@ from .base import (
     MISSING_PT,
     NARROW_EXPR,
     chart_title,
+    half_up_expr,
     layout_meta,
     row_axis,
     snapshot_caption,
@@ -43,17 +44,17 @@ SPEED_BASIS_PT = {
     "missing": MISSING_PT,
 }
 
-OPENNESS_COLORS = {OPEN_PT: "#2a9d8f", "fechado": "#e76f51", MISSING_PT: "#9e9e9e"}
+OPENNESS_COLORS = {OPEN_PT: "#2a9d8f", CLOSED_PT: "#e76f51", MISSING_PT: "#9e9e9e"}
 
 
 def openness_scale(values) -> alt.Scale:
-    """The book's colours for "pesos abertos", "fechado" and "sem dado", listing only the groups present."""
+    """The book's colours for "pesos abertos", "pesos fechados" and "sem dado", listing only the groups present."""
     present = set(values)
     domain = [group for group in OPENNESS_COLORS if group in present]
     return alt.Scale(domain=domain, range=[OPENNESS_COLORS[group] for group in domain])
 
 
-OPENNESS_SHAPES = {OPEN_PT: "circle", "fechado": "square", MISSING_PT: "diamond"}
+OPENNESS_SHAPES = {OPEN_PT: "circle", CLOSED_PT: "square", MISSING_PT: "diamond"}
 
 
 def openness_shapes(values) -> alt.Scale:
@@ -80,7 +81,9 @@ def text_or_missing(expr: str, fmt: str, suffix: str = "") -> str:
 
     Example: text_or_missing("datum.e2e_s", ".2f", " s") -> "isValid(datum.e2e_s) ? format(...) + ' s' : 'sem dado'"
     """
-    return f"isValid({expr}) ? format({expr}, '{fmt}') + '{suffix}' : '{MISSING_PT}'"
+    fixed = re.search(r"\.(\d+)f$", fmt)  # a fixed number of decimals rounds the book's way (half up)
+    shown = half_up_expr(expr, int(fixed.group(1))) if fixed else expr
+    return f"isValid({expr}) ? format({shown}, '{fmt}') + '{suffix}' : '{MISSING_PT}'"
 
 
 def pt_br(chart):
@@ -141,7 +144,7 @@ def model_speed_chart(df: pd.DataFrame) -> alt.LayerChart:
         title=chart_title("Velocidade por modelo", snapshot_caption(df)),
         width="container",
         description=(
-            "Barras com os tokens de saída por segundo de cada modelo (a mediana dos provedores), do mais rápido ao"
+            "Barras com os tokens de saída por segundo de cada modelo (a do Artificial Analysis), do mais rápido ao"
             " mais lento, cada uma dizendo se os pesos do modelo são abertos ou fechados."
         ),
         usermeta=layout_meta(

@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 
 from .. import formatting
-from ..tokens import count_tokens, list_tokenizers, token_pieces, tokenizer_info
+from ..tokens import count_tokens, list_tokenizers, token_pieces, tokenizer_info, tokenizer_label
 from .base import chart_title, layout_meta
 
 # Default cap on the pieces the explorer draws (counting always covers the whole text).
@@ -69,8 +69,8 @@ def snapshot_tokenizers(df: pd.DataFrame) -> pd.DataFrame:
     for info in list_tokenizers():
         models = sorted(per_model.loc[per_model["tokenizer"] == info.name, "model"])
         if models:
-            rows.append({"tokenizer": info.name, "exact": info.exact, "models": ", ".join(models)})
-    return pd.DataFrame(rows, columns=["tokenizer", "exact", "models"])
+            rows.append({"tokenizer": info.name, "label": info.label, "exact": info.exact, "models": ", ".join(models)})
+    return pd.DataFrame(rows, columns=["tokenizer", "label", "exact", "models"])
 
 
 def token_table(text: str, tokenizers: Sequence[str] | None = None, *, limit: int = DISPLAY_LIMIT) -> pd.DataFrame:
@@ -129,8 +129,9 @@ def tokens_html(table: pd.DataFrame, *, captions: Mapping[str, str] | None = Non
         caption = (captions or {}).get(row.tokenizer, row.description)
         kind = EXACT_PT if row.exact else ESTIMATE_PT
         count = f"{number_pt(row.tokens)} tokens" if row.exact else f"≈ {number_pt(row.tokens)} tokens"
+        name = tokenizer_label(row.tokenizer)
         head = (
-            f'<div style="margin-bottom:2px"><strong>{html.escape(row.tokenizer)}</strong> · {kind} · {count}'
+            f'<div style="margin-bottom:2px"><strong>{html.escape(name)}</strong> · {kind} · {count}'
             f' <span style="opacity:.7">— {html.escape(caption)}</span></div>'
         )
         if not row.exact:
@@ -153,15 +154,15 @@ def tokens_html(table: pd.DataFrame, *, captions: Mapping[str, str] | None = Non
 def count_table(texts: Mapping[str, str], tokenizers: Sequence[str] | None = None) -> pd.DataFrame:
     """Token counts of several texts: one row per tokenizer, one column per text label, ``exact`` and ``label``.
 
-    ``label`` is the tokenizer's name, with " (estimativa)" when its counts are estimates. With exactly two texts
-    a ``ratio`` column holds first / second.
+    ``label`` is the tokenizer's name for readers (``TokenizerInfo.label``: "Mistral v1", "Claude (estimativa)").
+    With exactly two texts a ``ratio`` column holds first / second.
 
     Example: count_table({"pt": "Olá, mundo!", "en": "Hello, world!"}, ["o200k_base"]) -> pt 4, en 4, ratio 1.0
     """
     rows = []
     for name in tokenizers or default_tokenizers():
         info = tokenizer_info(name)
-        row = {"tokenizer": name, "label": name if info.exact else f"{name} ({ESTIMATE_PT})", "exact": info.exact}
+        row = {"tokenizer": name, "label": info.label, "exact": info.exact}
         row.update({key: count_tokens(text, name) for key, text in texts.items()})
         rows.append(row)
     out = pd.DataFrame(rows)

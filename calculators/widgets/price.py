@@ -23,6 +23,7 @@ from ..data import EFFORTS, list_snapshots, load_snapshot, web_url
 from ..fx import default_usd_brl
 from ..pricing import check_time_utc, price_age_note, today_utc
 from ..reasoning import EFFORT_PT
+from ..tokens import tokenizer_label
 
 
 def brl_pt(value) -> str:
@@ -48,7 +49,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def counts_html(counts: pd.DataFrame) -> str:
     """The token counts per tokenizer, each marked exact or estimate."""
     rows = [
-        [r.tokenizer, number_pt(r.input_tokens), "exata" if r.exact else "estimativa", r.models]
+        [tokenizer_label(r.tokenizer), number_pt(r.input_tokens), "exata" if r.exact else "estimativa", r.models]
         for r in counts.itertuples(index=False)
     ]
     return _table(["tokenizador", "tokens de entrada", "contagem", "modelos"], rows)

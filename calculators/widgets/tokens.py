@@ -51,7 +51,7 @@ class TokenExplorer:
 
     @staticmethod
     def _label(name: str) -> str:
-        return name if tokenizer_info(name).exact else f"{name} (estimativa)"
+        return tokenizer_info(name).label
 
     def _update(self, change=None) -> None:
         self.view = token_table(self.text.value, list(self.tokenizers.value), limit=self.limit)

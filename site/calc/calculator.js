@@ -38,7 +38,25 @@ function numberPt(value, decimals, missing) {
       }),
     );
   }
-  return formats.get(decimals).format(value);
+  return formats.get(decimals).format(decimalValue(value));
+}
+
+// The decimal value of a computed number: 15 significant digits drop the binary noise of arithmetic, so that
+// (3 * 0.35 + 1.05) / 4 = 0.5249999999999999 rounds as 0.525 does, to 0,53 (twin: formatting._half_up).
+function decimalValue(value) {
+  return Number.isFinite(value) && !Number.isInteger(value) ? Number(value.toPrecision(15)) : value;
+}
+
+// A tokenizer's name for readers ("Claude (estimativa)", "Mistral v1"), as calculators.tokens.TokenizerInfo.label;
+// the id (claude_estimate, mistral_v1) stays in the API and the data attributes.
+function tokenizerLabel(name) {
+  return specs.get(name)?.label ?? name;
+}
+
+// Where a price tier starts, as a person says it: above 199,999 -> "a partir de 200.000"; above 128,000 stays.
+function tierText(above) {
+  const from = (above + 1) % 1000 === 0 ? `a partir de ${numberPt(above + 1, 0, "")}` : `acima de ${numberPt(above, 0, "")}`;
+  return `preço da faixa ${from} tokens`;
 }
 
 // Python's len(): code points, not UTF-16 units (gemini_estimate counts characters).
@@ -579,7 +597,7 @@ class Calculator {
 
     this.counts = el("tbody");
     this.piecesTokenizer = el("select", { name: "pieces_tokenizer" });
-    for (const spec of data.tokenizers.filter((t) => t.exact)) this.piecesTokenizer.append(el("option", { value: spec.name, text: spec.name }));
+    for (const spec of data.tokenizers.filter((t) => t.exact)) this.piecesTokenizer.append(el("option", { value: spec.name, text: tokenizerLabel(spec.name) }));
     this.piecesTokenizer.addEventListener("change", () => this.showPieces());
     this.pieces = el("div", { class: "llms101-pieces", "aria-label": "o texto cortado em tokens" });
     this.piecesNote = el("p", { class: "llms101-hint" });
@@ -803,7 +821,7 @@ class Calculator {
         return el(
           "tr",
           {},
-          el("td", { text: name }),
+          el("td", { text: tokenizerLabel(name), "data-tokenizer-id": name }),
           el("td", { class: "num", "data-llms101-count": true, "data-tokenizer": name, "data-value": c.count ?? "", text: numberPt(c.count, 0, m) }),
           el("td", { text: how }),
           el("td", { class: "wide", text: [...byTokenizer.get(name)].sort().join(", ") }),
@@ -827,7 +845,7 @@ class Calculator {
         const tokens = r.input_tokens === null ? m : (r.input_tokens_exact ? "" : "≈ ") + numberPt(r.input_tokens, 0, m);
         const price = r.cost_usd === null ? m : numberPt(r.cost_usd, d, m) + (r.price_estimate ? " *" : "");
         const notes = [];
-        if (r.tier_above_input_tokens > 0) notes.push(`preço da faixa > ${numberPt(r.tier_above_input_tokens, 0, "")} tokens`);
+        if (r.tier_above_input_tokens > 0) notes.push(tierText(r.tier_above_input_tokens));
         if (r.price_condition === "batch") notes.push("lote");
         else if (r.price_condition) notes.push(`horário ${r.price_condition.slice(4)} UTC`);
         if (r.reasoning_tokens > 0) notes.push(`+ ${numberPt(r.reasoning_tokens, 0, "")} tokens de raciocínio`);
@@ -879,7 +897,7 @@ class Calculator {
     this.catalogueBody.replaceChildren(
       ...matches.slice(0, CATALOGUE_SHOWN).map((r) => {
         const notes = [];
-        if (r.applied_tier !== null) notes.push(`preço da faixa > ${numberPt(r.applied_tier, 0, "")} tokens`);
+        if (r.applied_tier !== null) notes.push(tierText(r.applied_tier));
         if (r.other_charges.length) notes.push(`outras cobranças possíveis (${r.other_charges.join(", ")})`);
         if (r.price_note) notes.push(r.price_note);
         if (r.change_note) notes.push(r.change_note);
@@ -889,7 +907,7 @@ class Calculator {
           { "data-llms101-catalogue-row": true, "data-model-id": r.model_id, "data-provider-id": r.provider_id, "data-cost-usd": r.cost_usd ?? "", "data-change-note": r.change_note || null },
           el("td", { text: r.model }),
           el("td", { text: r.provider }),
-          el("td", { text: r.tokenizer }),
+          el("td", { text: tokenizerLabel(r.tokenizer), "data-tokenizer-id": r.tokenizer }),
           el("td", { class: "num", text: (r.input_tokens_exact ? "" : "≈ ") + numberPt(r.input_tokens, 0, m) }),
           el("td", { class: "num", text: numberPt(r.cost_usd, data.cost_decimals, m) }),
           el("td", { class: "num", text: numberPt(r.monthly_cost_usd, data.monthly_decimals, m) }),

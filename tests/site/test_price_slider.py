@@ -139,7 +139,7 @@ def test_snapshot_menu_shows_the_latest_prices(offline_page, site_url, latest_ro
     assert menu.input_value() == "2024-05"  # the article's snapshot first
     options = menu.locator("option").evaluate_all("els => els.map(e => e.value)")
     assert options == [m["id"] for m in list_snapshots()]
-    assert "dados: snapshot 2024-05 (até 2024-05-21)" in chart.locator("svg").first.text_content()
+    assert "dados: snapshot 2024-05 (preços até 25/07/2024)" in chart.locator("svg").first.text_content()
 
     _set_slider(chart.locator(SLIDER), NEW_OUTPUT_TOKENS)
     menu.select_option(latest["id"])
@@ -151,7 +151,8 @@ def test_snapshot_menu_shows_the_latest_prices(offline_page, site_url, latest_ro
     assert _amount(shown) == want, (label, shown, want)
     assert ("tokens estimados" in shown) == (not row["input_tokens_exact"])  # estimates stay marked
     svg_text = chart.locator("svg").first.text_content()
-    assert f"dados: snapshot {latest['id']} (até {latest['as_of']})" in svg_text  # the title follows the menu
+    day = "/".join(reversed(latest["as_of"].split("-")))
+    assert f"dados: snapshot {latest['id']} ({day})" in svg_text  # the title follows the menu
     assert chart.locator(f'svg text[aria-label="{_label(*ROW)}"]').count() == 0  # the 2024-05 rows are gone
 
     menu.select_option("2024-05")
