@@ -26,7 +26,7 @@ FITS = "atende"
 FAILS = "não atende"
 UNKNOWN = formatting.MISSING_PT
 STATUS_ORDER = (FITS, UNKNOWN, FAILS)
-NO_THINKING_PT = "custo sem o raciocínio (sem medida)"
+NO_THINKING_PT = "custo sem o raciocínio, não medido"
 
 # How the open_weights flag reads in the book.
 OPEN_PT = "pesos abertos"

@@ -169,7 +169,7 @@ def test_the_effort_menu_prices_the_thinking():
     ratio = effort_rows(load_snapshot("latest"), "high").query("model == 'gpt-oss-120b'")
     assert oss["reasoning_tokens"] == pytest.approx(1_000 * ratio["reasoning_tokens_per_answer_token"].iloc[0])
     assert "tokens de raciocínio" in calc.tables.value and "gpt-oss-120b · alto" in calc.tables.value
-    assert "custo sem o raciocínio (sem medida)" in calc.tables.value  # Claude Fable 5.2: nothing measured
+    assert "custo sem o raciocínio, não medido" in calc.tables.value  # Claude Fable 5.2: nothing measured
 
 
 def latest_id() -> str:

@@ -18,6 +18,7 @@ from IPython.display import display
 from ..charts.base import MISSING_PT, snapshot_caption, usd_pt
 from ..charts.price import text_cost_chart
 from ..charts.tokens import number_pt
+from ..choose import NO_THINKING_PT
 from ..costs import DAYS_PER_MONTH, article_text, calculator_table, token_count_table
 from ..data import EFFORTS, list_snapshots, load_snapshot, web_url
 from ..fx import default_usd_brl
@@ -67,7 +68,7 @@ def costs_html(view: pd.DataFrame) -> str:
         if r.price_condition:
             notes.append("lote" if r.price_condition == "batch" else f"horário {r.price_condition[4:]} UTC")
         if not r.cost_includes_reasoning:
-            notes.append("custo sem o raciocínio (sem medida)")
+            notes.append(NO_THINKING_PT)
         elif r.reasoning_tokens:
             notes.append(f"+ {number_pt(r.reasoning_tokens, 0)} tokens de raciocínio")
         if getattr(r, "price_note", ""):

@@ -849,7 +849,7 @@ class Calculator {
         if (r.price_condition === "batch") notes.push("lote");
         else if (r.price_condition) notes.push(`horário ${r.price_condition.slice(4)} UTC`);
         if (r.reasoning_tokens > 0) notes.push(`+ ${numberPt(r.reasoning_tokens, 0, "")} tokens de raciocínio`);
-        else if (r.reasoning_tokens === null) notes.push("custo sem o raciocínio (sem medida)");
+        else if (r.reasoning_tokens === null) notes.push("custo sem o raciocínio, não medido");
         if (r.price_note) notes.push(r.price_note);
         const tier = notes.length ? ` (${notes.join("; ")})` : "";
         const model = r.effort === null ? r.model : `${r.model} · ${effortLabel(r.effort)}`;
