@@ -60,3 +60,16 @@ def data_copy(tmp_path, monkeypatch):
     shutil.copytree(ROOT / "data" / "snapshots", snaps)
     monkeypatch.setattr(data, "SNAPSHOT_DIR", snaps)
     return tmp_path / "data"
+
+
+@pytest.fixture
+def tiered(tmp_path, monkeypatch):
+    """A copy of the current snapshot (which has tiers, conditions, scheduled prices and reasoning efforts) in a
+    scratch data folder, used instead of the repository's; returns the copy's folder."""
+    from calculators import data
+
+    root = tmp_path / "snapshots"
+    latest = data.snapshot_path("latest")
+    shutil.copytree(latest, root / latest.name)
+    monkeypatch.setattr(data, "SNAPSHOT_DIR", root)
+    return root / latest.name

@@ -162,14 +162,7 @@ def test_bad_metadata(scratch):
 
 
 # --- prompt-length tiers and conditional prices ------------------------------------------------------------------
-@pytest.fixture
-def tiered(tmp_path, monkeypatch):
-    """A copy of the current snapshot (which has tiers and conditions) in a scratch data folder."""
-    root = tmp_path / "snapshots"
-    latest = data.snapshot_path("latest")
-    shutil.copytree(latest, root / latest.name)
-    monkeypatch.setattr(data, "SNAPSHOT_DIR", root)
-    return root / latest.name
+# ``tiered`` (tests/conftest.py): a scratch copy of the current snapshot, which has tiers and conditions.
 
 
 def _tier_row(folder, condition: str = "") -> int:

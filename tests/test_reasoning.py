@@ -6,14 +6,13 @@ import hashlib
 import json
 import math
 import re
-import shutil
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
 
-from calculators import data, refresh
+from calculators import refresh
 from calculators.data import DataError, load_figures, load_snapshot
 from calculators.latency import latency_table
 from calculators.paths import ROOT
@@ -169,15 +168,6 @@ def test_effort_latency_grows_with_effort_for_gpt_6_astra():
     assert astra.loc["max", "e2e_s"] / astra.loc["low", "e2e_s"] > 25
 
 
-@pytest.fixture
-def scratch(tmp_path, monkeypatch):
-    root = tmp_path / "snapshots"
-    latest = data.snapshot_path("latest")
-    shutil.copytree(latest, root / latest.name)
-    monkeypatch.setattr(data, "SNAPSHOT_DIR", root)
-    return root / latest.name
-
-
 def _edit(folder, select, **changes) -> int:
     df = pd.read_csv(folder / "figures.csv", dtype=str, keep_default_na=False)
     i = int(df.index[select(df)][0])
@@ -195,10 +185,10 @@ def _edit(folder, select, **changes) -> int:
         (lambda d: d["effort"] == "high", {"effort": ""}, "for effort .* beside one for no effort|beside one for no"),
     ],
 )
-def test_a_bad_effort_names_file_row_and_column(scratch, select, changes, message):
-    line = _edit(scratch, select, **changes)
+def test_a_bad_effort_names_file_row_and_column(tiered, select, changes, message):
+    line = _edit(tiered, select, **changes)
     with pytest.raises(DataError, match=r"figures.csv: row \d+, column '(effort|metric)'") as info:
-        load_snapshot(scratch.name)
+        load_snapshot(tiered.name)
     assert f"row {line}" in str(info.value) or "beside one for no effort" in str(info.value)
     assert re.search(message, str(info.value))
 

@@ -139,15 +139,8 @@ class PriceCalculator:
         self.request_date = widgets.DatePicker(value=dt.date.fromisoformat(today_utc()), description="data do pedido")
         self.request_date.style = {"description_width": "initial"}
         self.condition_note = widgets.HTML()
-        for w in (
-            self.snapshot,
-            self.output_tokens,
-            self.requests_per_day,
-            self.usd_brl,
-            self.price_kind,
-            self.at_utc,
-            self.effort,
-        ):
+        settings = (self.output_tokens, self.requests_per_day, self.usd_brl, self.price_kind, self.at_utc, self.effort)
+        for w in (self.snapshot, *settings):
             w.style = {"description_width": "initial"}
         self.rate_note = widgets.HTML()
         self.summary = widgets.HTML()
@@ -159,17 +152,8 @@ class PriceCalculator:
         self._df = None
         self._set_default_rate()
         self.snapshot.observe(self._on_snapshot, names="value")
-        for w in (
-            self.text,
-            self.output_tokens,
-            self.requests_per_day,
-            self.usd_brl,
-            self.price_kind,
-            self.at_utc,
-            self.effort,
-        ):
+        for w in (self.text, *settings, self.request_date):
             w.observe(self._update, names="value")
-        self.request_date.observe(self._update, names="value")
         self.widget = widgets.VBox(
             [
                 self.text,
