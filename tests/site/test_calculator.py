@@ -302,11 +302,13 @@ def test_the_request_date_control_moves_prices_and_shows_notes_and_age(calc):
         ("2026-11-30", "preço promocional até 30/11/2026"),
         ("2026-12-06", "preço mudou em 01/12/2026"),
     ):
-        before = root.get_attribute("data-llms101-updated")
         page.fill("input[name=request_date]", date)
+        # Wait for the table of this date (an update scheduled by the text or the menu may land first).
         page.wait_for_function(
-            "(before) => document.querySelector('[data-llms101-calculator]').dataset.llms101Updated !== before",
-            arg=before,
+            "(note) => [...document.querySelectorAll("
+            '\'[data-llms101-cost-row][data-model="Gemini 4 Argon"][data-provider="Google"]\')]'
+            ".some((r) => r.dataset.priceNote === note)",
+            arg=argon_note,
         )
         row = page.locator('[data-llms101-cost-row][data-model="Gemini 4 Argon"][data-provider="Google"]')
         assert row.get_attribute("data-price-note") == argon_note
@@ -319,12 +321,8 @@ def test_the_request_date_control_moves_prices_and_shows_notes_and_age(calc):
     cat_row.wait_for()
     assert cat_row.get_attribute("data-change-note") == "preço mudou em 01/12/2026"
     assert "preço mudou em 01/12/2026" in cat_row.inner_text()
-    before = root.get_attribute("data-llms101-updated")
     page.fill("input[name=request_date]", "2027-04-01")
-    page.wait_for_function(
-        "(before) => document.querySelector('[data-llms101-calculator]').dataset.llms101Updated !== before",
-        arg=before,
-    )
+    page.wait_for_function("() => document.querySelector('[data-llms101-price-age]').dataset.stale === 'true'")
     age = page.locator("[data-llms101-price-age]").first
     assert age.get_attribute("data-stale") == "true"
     assert "há 116 dias" in age.inner_text() and "refresh --source genai-prices" in age.inner_text()
