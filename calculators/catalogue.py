@@ -259,7 +259,6 @@ def catalogue_rows(*, at: dt.datetime | None = None) -> list[dict]:
                 price.output_mtok, (Decimal, TieredPrices)
             ):
                 continue
-            cached = price.cache_read_mtok
             name = (model.name or model.id).strip()
             tokenizer = catalogue_tokenizer(provider.id, model.id, model.name)
             rows.append(
@@ -270,13 +269,7 @@ def catalogue_rows(*, at: dt.datetime | None = None) -> list[dict]:
                     "model": name,
                     "context_window_tokens": None if model.context_window is None else int(model.context_window),
                     "deprecated": bool(model.deprecated),
-                    "input_usd_per_mtok": _base_usd_per_mtok(price.input_mtok),
-                    "output_usd_per_mtok": _base_usd_per_mtok(price.output_mtok),
-                    "cached_input_usd_per_mtok": None if cached is None else _base_usd_per_mtok(cached),
-                    "input_tiers": _tiers(price.input_mtok),
-                    "output_tiers": _tiers(price.output_mtok),
-                    "cached_input_tiers": _tiers(cached),
-                    "request_usd": _request_usd(price),
+                    **_text_prices(price),
                     "other_charges": sorted(_price_keys(price) - _TEXT_PRICE_KEYS),
                     "conditional": isinstance(model.prices, list),
                     "price_note": _price_note(model, at),

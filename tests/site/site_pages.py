@@ -53,3 +53,15 @@ def settle(offline) -> int:
         page.wait_for_selector("#search-results li", timeout=15000)
     page.wait_for_load_state("networkidle")
     return charts
+
+
+def paste(page, text: str) -> None:
+    """Put ``text`` in the calculator's box as a paste does (counted at once, no typing delay)."""
+    page.evaluate(
+        """(text) => {
+             const box = document.querySelector("textarea[data-llms101-input]");
+             box.value = text;
+             box.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
+           }""",
+        text,
+    )

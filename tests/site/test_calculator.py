@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from site_pages import paste
 
 from calculators import list_snapshots
 from calculators.catalogue import catalogue_change_note, catalogue_cost_usd, catalogue_row_on, catalogue_rows
@@ -377,14 +378,7 @@ def test_five_megabyte_paste_never_blocks_the_page_for_a_second(calc):
              }).observe({ type: "longtask" });
            }"""
     )
-    page.evaluate(
-        """(text) => {
-             const box = document.querySelector("textarea[data-llms101-input]");
-             box.value = text;
-             box.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
-           }""",
-        text,
-    )
+    paste(page, text)
     page.wait_for_function(
         """([name, want]) => {
              const el = document.querySelector(`[data-llms101-count][data-tokenizer="${name}"]`);

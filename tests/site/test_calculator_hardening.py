@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import pytest
+from site_pages import paste
 
 from calculators.tokens import TOKENIZERS, count_tokens, encode
 
@@ -96,17 +97,6 @@ def _open(offline, url):
     return offline.page
 
 
-def _paste(page, text: str) -> None:
-    page.evaluate(
-        """(text) => {
-             const box = document.querySelector("textarea[data-llms101-input]");
-             box.value = text;
-             box.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
-           }""",
-        text,
-    )
-
-
 def _wait_count(page, tokenizer: str, want: int, timeout: int = 30_000) -> None:
     page.wait_for_function(
         """([name, want]) => {
@@ -158,10 +148,10 @@ def test_long_pieces_give_pythons_ids_in_seconds(calc, tokenizer):
 def test_a_long_word_then_a_short_text(calc):
     page = calc.page
     word = "a" * 300_000
-    _paste(page, word)
+    paste(page, word)
     _wait_count(page, "o200k_base", count_tokens(word, "o200k_base"), timeout=20_000)
     short = "Depois da palavra longa, uma frase curta."
-    _paste(page, short)
+    paste(page, short)
     _wait_count(page, "o200k_base", count_tokens(short, "o200k_base"), timeout=15_000)
     assert f"{len(short)} caracteres contados" in page.locator(".llms101-status").first.text_content()
 
@@ -172,13 +162,13 @@ def test_a_newer_text_overtakes_a_count_that_is_still_running(calc):
     # with tiktoken's WebAssembly core, which needs minutes for it. The next text must not wait for it, nor for
     # the token pieces of it (the "Ver os tokens" box is open).
     page.locator(".llms101-pieces-box summary").first.click()
-    _paste(page, "\U0001d41a" * 110_000)
+    paste(page, "\U0001d41a" * 110_000)
     page.wait_for_function(
         "document.querySelector('.llms101-status')?.textContent.startsWith('Contando')", timeout=10_000
     )
     short = "Uma frase curta passa na frente."
     started = time.monotonic()
-    _paste(page, short)
+    paste(page, short)
     _wait_count(page, "o200k_base", count_tokens(short, "o200k_base"), timeout=20_000)
     assert time.monotonic() - started < 15
     assert f"{len(short)} caracteres contados" in page.locator(".llms101-status").first.text_content()
@@ -195,7 +185,7 @@ def test_a_newer_text_overtakes_a_count_that_is_still_running(calc):
 def test_a_megabyte_of_spaces_is_counted_in_the_page(calc):
     page = calc.page
     text = " " * 1_000_000
-    _paste(page, text)
+    paste(page, text)
     _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"), timeout=20_000)
     shown = page.evaluate(
         "() => Object.fromEntries([...document.querySelectorAll('[data-llms101-count]')]"
@@ -226,7 +216,7 @@ def test_a_damaged_tokenizer_file_is_refused_with_its_name(open_offline, site_di
         )
         assert file in message and "danificado" in message and "recarregue a página" in message, message
         # In the page: the row says it has no figure, and the message names the file.
-        _paste(page, "Quanto custa esta frase?")
+        paste(page, "Quanto custa esta frase?")
         page.wait_for_function(
             "document.querySelector('.llms101-error')?.textContent.includes('danificado')", timeout=15_000
         )
@@ -236,7 +226,7 @@ def test_a_damaged_tokenizer_file_is_refused_with_its_name(open_offline, site_di
         # The file repaired (a reload of the site's file): the next text counts right.
         del tampered.rules[f"/calc/tokenizers/{file}"]
         text = "Agora o arquivo chegou inteiro."
-        _paste(page, text)
+        paste(page, text)
         _wait_count(page, name, count_tokens(text, name))
 
 
@@ -244,7 +234,7 @@ def test_a_dropped_download_is_retried_on_the_next_text(open_offline, tampered):
     tampered.rules["/vendor/tiktoken/tiktoken_bg.wasm"] = ("drop",)
     with open_offline() as offline:
         page = _open(offline, tampered.url)
-        _paste(page, "Primeiro texto, sem rede.")
+        paste(page, "Primeiro texto, sem rede.")
         page.wait_for_function(
             "document.querySelector('.llms101-error')?.textContent.includes('não foi possível baixar')",
             timeout=15_000,
@@ -252,7 +242,7 @@ def test_a_dropped_download_is_retried_on_the_next_text(open_offline, tampered):
         assert "tiktoken_bg.wasm" in page.locator(".llms101-error").first.text_content()
         del tampered.rules["/vendor/tiktoken/tiktoken_bg.wasm"]  # the network is back
         text = "Segundo texto, com a rede de volta."
-        _paste(page, text)
+        paste(page, text)
         _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"), timeout=20_000)
         page.wait_for_selector(".llms101-error[hidden]", state="attached", timeout=5_000)
 
@@ -268,13 +258,13 @@ def test_a_stalled_catalogue_does_not_delay_the_table(open_offline, tampered):
         page = _open(offline, tampered.url)
         _open_catalogue(page)
         text = "O catálogo está demorando, a tabela não."
-        _paste(page, text)
+        paste(page, text)
         _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"), timeout=15_000)
         assert page.locator("[data-llms101-cost-row]").count() > 0
         note = page.locator(".llms101-catalogue .llms101-hint").first.text_content()
         assert "Carregando o catálogo" in note
         text = "Outro texto, e o catálogo ainda parado."
-        _paste(page, text)
+        paste(page, text)
         _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"), timeout=15_000)
 
 
@@ -284,7 +274,7 @@ def test_an_invalid_catalogue_says_so_in_portuguese_and_the_table_goes_on(open_o
         page = _open(offline, tampered.url)
         _open_catalogue(page)
         text = "Um catálogo quebrado não quebra a tabela."
-        _paste(page, text)
+        paste(page, text)
         _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"), timeout=15_000)
         page.wait_for_function(
             "document.querySelector('.llms101-catalogue .llms101-hint')?.textContent.includes('danificado')",
@@ -293,7 +283,7 @@ def test_an_invalid_catalogue_says_so_in_portuguese_and_the_table_goes_on(open_o
         note = page.locator(".llms101-catalogue .llms101-hint").first.text_content()
         assert "Recarregue a página" in note and "JSON" not in note and "Unterminated" not in note
         text = "E a tabela continua a atualizar."
-        _paste(page, text)
+        paste(page, text)
         _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"), timeout=15_000)
         # Repaired: reopening the catalogue loads it.
         del tampered.rules["/calc/catalogue.json"]
@@ -332,7 +322,7 @@ def _set(page, name: str, value: str) -> None:
 def test_brazilian_numbers_in_every_field(calc):
     page = calc.page
     text = "Quanto custa por mês? " * 200
-    _paste(page, text)
+    paste(page, text)
     _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"))
     page.select_option('select[name="sort"]', "cost")
     # R$ por US$: "5,13" is five reais and thirteen cents, not 513.
@@ -413,7 +403,7 @@ def test_a_source_becomes_a_link_only_if_it_is_a_web_url(open_offline, site_dir,
 def test_right_to_left_override_stays_inside_its_token(calc):
     page = calc.page
     text = "abc\u202edef ghi\x07 jkl"
-    _paste(page, text)
+    paste(page, text)
     _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"))
     page.locator(".llms101-pieces-box summary").first.click()
     page.select_option('select[name="pieces_tokenizer"]', "o200k_base")
@@ -449,7 +439,7 @@ def test_a_long_text_is_counted_once_per_tokenizer(open_offline, site_url):
     with open_offline() as offline:
         offline.page.add_init_script(RECORD_COUNTS_JS)
         page = _open(offline, site_url)
-        _paste(page, text)
+        paste(page, text)
         # A setting changed while the text is still being counted: the same text is not counted again.
         page.locator('input[name="requests_per_day"]').first.fill("2.000")
         page.locator(".llms101-pieces-box summary").first.click()
