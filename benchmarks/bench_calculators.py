@@ -6,14 +6,18 @@ Reports, in one run:
 - beside it, raw encoding of the same text with the same distinct tokenizers (tiktoken's encode_ordinary,
   sentencepiece's encode), and the ratio;
 - counting a 5 MB paste, per tokenizer;
-- peak memory (max RSS) of a fresh process that loads every tokenizer.
+- peak memory (max RSS) of a fresh process that loads every tokenizer;
+- start-up (issue 20): ``python -m calculators tokens --text "Olá"`` as a whole process, against a process that
+  only imports tiktoken (the ratio), and which heavy libraries the command loads (none of pandas, numpy, httpx).
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +28,7 @@ from calculators import cost_table, load_snapshot, tokens  # noqa: E402
 
 ARTICLE = (ROOT / "chapters" / "_data" / "llms-101.pt-BR.md").read_text(encoding="utf-8")
 REPEATS = 50
+STARTUP_RUNS = 9
 
 
 def timed(fn, repeats=REPEATS, setup=None) -> float:
@@ -88,5 +93,66 @@ def main() -> None:
     print(f"peak memory of a process that loads every tokenizer: {rss:.0f} MB (target < 400 MB)")
 
 
+def _tiktoken_cache(folder: Path) -> dict[str, str]:
+    """An environment in which tiktoken's own ``get_encoding("o200k_base")`` finds the course's shipped file in its
+    cache (named, as tiktoken names it, by the sha1 of the download address) and so never reaches the network."""
+    import hashlib
+    import shutil
+
+    import tiktoken_ext.openai_public as openai_public
+
+    seen = {}
+    original = openai_public.load_tiktoken_bpe
+    openai_public.load_tiktoken_bpe = lambda blobpath, expected_hash=None: seen.setdefault("url", blobpath) and {}
+    try:
+        openai_public.o200k_base()
+    finally:
+        openai_public.load_tiktoken_bpe = original
+    name = hashlib.sha1(seen["url"].encode()).hexdigest()
+    shutil.copyfile(tokens.TOKENIZER_DIR / "o200k_base.tiktoken", folder / name)
+    return {**os.environ, "TIKTOKEN_CACHE_DIR": str(folder)}
+
+
+def startup() -> None:
+    """Whole processes, run in turn (so that a busy moment hits each alike), median wall time of STARTUP_RUNS."""
+    with tempfile.TemporaryDirectory() as folder:
+        _startup(_tiktoken_cache(Path(folder)))
+
+
+def _startup(tiktoken_env: dict[str, str]) -> None:
+    python = sys.executable
+    load = "import tiktoken; tiktoken.get_encoding('o200k_base').encode_ordinary('Olá')"
+    commands = {
+        "python -c 'import tiktoken' (baseline)": [python, "-c", "import tiktoken"],
+        "tiktoken itself loads o200k_base and encodes 'Olá'": [python, "-c", load],
+        "python -c 'import calculators'": [python, "-c", "import calculators"],
+        'python -m calculators tokens --text "Olá" --tokenizer o200k_base': [
+            python, "-m", "calculators", "tokens", "--text", "Olá", "--tokenizer", "o200k_base",
+        ],
+        'python -m calculators tokens --text "Olá" (all 10 tokenizers)': [
+            python, "-m", "calculators", "tokens", "--text", "Olá",
+        ],
+    }  # fmt: skip
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(STARTUP_RUNS):
+        for name, argv in commands.items():
+            t0 = time.perf_counter()
+            env = tiktoken_env if argv[-1] == load else None
+            subprocess.run(argv, cwd=ROOT, capture_output=True, check=True, env=env)
+            samples[name].append((time.perf_counter() - t0) * 1000)
+    baseline = statistics.median(samples[next(iter(commands))])
+    print(f"start-up, whole processes (median of {STARTUP_RUNS}, run in turn):")
+    for name, times in samples.items():
+        median = statistics.median(times)
+        print(f"  {name:<66} {median:7.0f} ms  -> {median / baseline:5.1f}x the baseline")
+    probe = (
+        "import sys\nfrom calculators.cli import main\nmain(['tokens', '--text', 'Olá'])\n"
+        "print(','.join(m for m in ('pandas', 'numpy', 'httpx', 'altair') if m in sys.modules) or 'none')"
+    )
+    out = subprocess.run([python, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    print(f"  heavy libraries the tokens command loads (pandas, numpy, httpx, altair): {out.splitlines()[-1]}")
+
+
 if __name__ == "__main__":
     main()
+    startup()

@@ -47,6 +47,7 @@ from dataclasses import dataclass, replace
 
 import httpx
 
+from .cliargs import UsageError, json_text, read_text_file, whole_number
 from .http import (
     Deadline,
     FetchError,
@@ -63,7 +64,7 @@ from .http import (
     timeout_arg,
     url_arg,
 )
-from .practice import PRACTICE_PROVIDER_PT, is_simulated
+from .practice import is_simulated
 from .tokens import count_tokens
 
 DEFAULT_PROMPT = (
@@ -466,16 +467,13 @@ def bench(
 # Command line (registered by calculators.cli)
 
 
-def register_cli(sub) -> None:
-    from .cli import whole_number  # calculators.cli imports this module to register the command
+def add_arguments(p) -> None:
+    """The ``bench`` command's description, arguments and handler, on its parser (``calculators.cli``)."""
+    from .measurements import PRACTICE_PROVIDER_PT
 
-    p = sub.add_parser(
-        "bench",
-        help="measure time to first token and output speed of an OpenAI-compatible endpoint",
-        description=(
-            "Stream chat completions from an OpenAI-compatible endpoint and report time to first token, output "
-            "tokens per second (first token to last) and end-to-end time, per run and as median and p90."
-        ),
+    p.description = (
+        "Stream chat completions from an OpenAI-compatible endpoint and report time to first token, output "
+        "tokens per second (first token to last) and end-to-end time, per run and as median and p90."
     )
     p.add_argument("--base-url", required=True, type=url_arg, help="e.g. https://api.groq.com/openai/v1")
     p.add_argument("--model", required=True, help="the model id the endpoint expects")
@@ -516,8 +514,6 @@ def _fmt(value: float | None, unit: str, digits: int = 2) -> str:
 
 
 def cmd_bench(args) -> int:
-    from .cli import UsageError, read_text_file
-
     api_key = None
     if args.api_key_env:
         api_key = os.environ.get(args.api_key_env)
@@ -559,8 +555,6 @@ def cmd_bench(args) -> int:
             return 1
         saved = save_measurement(report, provider=args.provider)
     if args.json:
-        from .cli import json_text  # strict JSON: a missing figure is null, never NaN
-
         print(json_text(report.summary()))
     else:
         counted = any(r.tokens_counted for r in report.runs if r.ok)

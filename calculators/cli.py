@@ -1,178 +1,23 @@
-"""Command line: ``python -m calculators tokens|cost|latency|snapshots`` (``--json`` for machines).
+"""Command line: ``python -m calculators tokens|cost|latency|choose|snapshots|tokenizers|refresh|bench|...``
+(``--json`` for machines).
 
 Bad arguments or files end in a one-line error and exit code 2, never a traceback: usage errors, data errors, and
 input too large or too odd to compute with (OverflowError, MemoryError, RecursionError, UnicodeError). Every
 ``--json`` document is strict JSON: a missing or non-finite number is ``null``.
+
+A command's module is imported only when that command runs (``COMMANDS``): ``tokens`` loads the tokenizers and
+neither pandas nor the network code. The parts every command shares live below this module, in ``cliargs``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
 import sys
 from collections.abc import Callable
 
-import pandas as pd
-
-from .apikeys import key_in_url
-from .choose import choose
-from .data import EFFORTS, MAX_TOKENS, DataError, list_snapshots, load_snapshot
-from .latency import latency_table
-from .pricing import check_day, check_time_utc, cost_table, today_utc
-from .reasoning import effort_rows
-from .tokens import TOKENIZERS, count_tokens, encode, list_tokenizers
-
-MAX_FILE_BYTES = 200 * 1024 * 1024
-
-
-class UsageError(Exception):
-    """Bad arguments or an unreadable input file: exit code 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, not argparse's usage block
-        raise UsageError(f"{message} (see: {self.prog} --help)")
-
-
-def _number(value) -> float | None:
-    """A JSON-ready number: NaN (a missing figure) and ±infinity become None."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _finite(value):
-    """``value`` with every non-finite float (NaN, ±infinity), however deep in lists and dicts, replaced by None."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-def json_text(value) -> str:
-    """Strict JSON for ``--json``: NaN and ±infinity (not JSON) become null.
-
-    Example: json_text({"e2e_s": float("inf"), "model": "Olá"}) -> '{"e2e_s": null, "model": "Olá"}'
-    """
-    return json.dumps(_finite(value), ensure_ascii=False, allow_nan=False)
-
-
-def _shown(text: str, limit: int = 24) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def whole_number(minimum: int = 0, maximum: int | None = None) -> Callable[[str], int]:
-    """An argparse type for a whole number from ``minimum`` to ``maximum``, with a one-line message otherwise."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            digits = text.strip().lstrip("+-")
-            if not (digits.isascii() and digits.isdigit()):
-                raise argparse.ArgumentTypeError(f"{_shown(text)!r} is not a whole number") from None
-            # More digits than int() converts (4,300): far outside any bound.
-            value = minimum - 1 if text.strip().startswith("-") else None
-            if value is None:
-                limit = "too large" if maximum is None else f"above the maximum of {maximum:,}"
-                raise argparse.ArgumentTypeError(f"{_shown(text)} is {limit}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(
-                f"{_shown(text)} is negative" if minimum == 0 else f"{_shown(text)} is not at least {minimum}"
-            )
-        if maximum is not None and value > maximum:
-            raise argparse.ArgumentTypeError(f"{_shown(text)} is above the maximum of {maximum:,}")
-        return value
-
-    return parse
-
-
-def real_number(minimum: float, maximum: float, *, above_minimum: bool = False) -> Callable[[str], float]:
-    """An argparse type for a finite number from ``minimum`` (above it, with ``above_minimum``) to ``maximum``,
-    with a one-line message otherwise.
-
-    Example: real_number(0, 60)("0.4") -> 0.4;  real_number(0, 10_000, above_minimum=True)("0") raises
-             ArgumentTypeError('0 is not above 0')
-    """
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{_shown(text)!r} is not a number") from None
-        if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{_shown(text)!r} is not a finite number")
-        if above_minimum and value <= minimum:
-            raise argparse.ArgumentTypeError(f"{_shown(text)} is not above {minimum:,g}")
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{_shown(text)} is below the minimum of {minimum:,g}")
-        if value > maximum:
-            raise argparse.ArgumentTypeError(f"{_shown(text)} is above the maximum of {maximum:,g}")
-        return value
-
-    return parse
-
-
-_non_negative_int = whole_number(0)
-# Every count of tokens: no request is a billion tokens, and larger numbers overflow the arithmetic.
-_token_count = whole_number(0, MAX_TOKENS)
-
-
-def _size(n_bytes: int) -> str:
-    return f"{n_bytes // 2**20} MB" if n_bytes >= 2**20 else f"{n_bytes:,} bytes"
-
-
-def read_text_file(path: str) -> str:
-    """A text file's contents, or a UsageError that says in one line why not."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, not a file") from None
-    except OSError as e:
-        raise UsageError(f"{path}: cannot be read ({e.strerror})") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise UsageError(f"{path}: larger than {_size(MAX_FILE_BYTES)}")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise UsageError(f"{path}: not UTF-8 text (byte {e.start})") from None
-
-
-def checked_text(text: str, what: str) -> str:
-    """``text`` if it is valid Unicode; a UsageError otherwise. A byte the shell could not decode as UTF-8 (in
-    ``--text $'\\xff'``) reaches Python as a lone surrogate, which no tokenizer can take."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as e:
-        code = ord(text[e.start])
-        bad = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"character U+{code:04X}"
-        raise UsageError(f"{what} is not valid UTF-8 text ({bad} at character {e.start + 1})") from None
-    return text
-
-
-def _input_text(args) -> str:
-    if args.text is not None:
-        return checked_text(args.text, "--text")
-    if args.file is not None:
-        return read_text_file(args.file)
-    if sys.stdin is None or sys.stdin.isatty():
-        raise UsageError("give --text, --file or text on standard input")
-    raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        raise UsageError(f"standard input is larger than {_size(MAX_FILE_BYTES)}")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise UsageError(f"standard input is not UTF-8 text (byte {e.start})") from None
+from .cliargs import Parser, UsageError, input_text, json_number, json_text, read_text_file, real_number, whole_number
+from .errors import DataError
 
 
 def _print_table(rows: list[dict], columns: list[str]) -> None:
@@ -191,11 +36,13 @@ def _print_table(rows: list[dict], columns: list[str]) -> None:
 
 
 def cmd_tokens(args) -> int:
+    from .tokens import TOKENIZERS, count_tokens, encode
+
     names = args.tokenizer or list(TOKENIZERS)
     for name in names:
         if name not in TOKENIZERS:
             raise UsageError(f"unknown tokenizer {name!r}; known: {', '.join(TOKENIZERS)}")
-    text = _input_text(args)
+    text = input_text(text=args.text, file=args.file)
     result = []
     for name in dict.fromkeys(names):
         info = TOKENIZERS[name]
@@ -215,6 +62,8 @@ def cmd_tokens(args) -> int:
 
 
 def _time_utc(text: str) -> str:
+    from .pricing import check_time_utc
+
     try:
         check_time_utc(text)
     except ValueError as e:
@@ -233,6 +82,8 @@ def _effort_note(rows: list[dict]) -> str:
 
 
 def _day(text: str) -> str:
+    from .pricing import check_day
+
     try:
         return check_day(text)
     except ValueError as e:
@@ -240,6 +91,10 @@ def _day(text: str) -> str:
 
 
 def cmd_cost(args) -> int:
+    from .data import load_snapshot
+    from .pricing import cost_table, today_utc
+    from .reasoning import effort_rows
+
     df = effort_rows(load_snapshot(args.snapshot), args.effort)
     options = {
         "output_tokens": args.output_tokens,
@@ -262,10 +117,10 @@ def cmd_cost(args) -> int:
             "effort": r.effort,
             "input_tokens": int(r.input_tokens),
             "output_tokens": int(r.output_tokens),
-            "reasoning_tokens": _number(r.reasoning_tokens),
+            "reasoning_tokens": json_number(r.reasoning_tokens),
             "tier_above_input_tokens": int(r.tier_above_input_tokens),
             "price_condition": r.price_condition,
-            "cost_usd": _number(r.cost_usd),
+            "cost_usd": json_number(r.cost_usd),
             "cost_includes_reasoning": bool(r.cost_includes_reasoning),
             "price_note": r.price_note,
         }
@@ -301,6 +156,10 @@ def cmd_cost(args) -> int:
 
 
 def cmd_latency(args) -> int:
+    from .data import load_snapshot
+    from .latency import latency_table
+    from .reasoning import effort_rows
+
     df = effort_rows(load_snapshot(args.snapshot), args.effort)
     table = latency_table(df, output_tokens=args.output_tokens)
     rows = [
@@ -308,9 +167,9 @@ def cmd_latency(args) -> int:
             "model": r.model,
             "provider": r.provider,
             "effort": r.effort,
-            "ttft_s": _number(r.ttft_s),
-            "output_tokens_per_s": _number(r.speed_tokens_per_s),
-            "e2e_s": _number(r.e2e_s),
+            "ttft_s": json_number(r.ttft_s),
+            "output_tokens_per_s": json_number(r.speed_tokens_per_s),
+            "e2e_s": json_number(r.e2e_s),
             "basis": _basis(r.speed_basis, r.ttft_basis),
             "as_of": _latency_as_of(r),
         }
@@ -332,6 +191,13 @@ def cmd_latency(args) -> int:
 
 
 def cmd_choose(args) -> int:
+    import pandas as pd
+
+    from .choose import choose
+    from .data import load_snapshot
+    from .pricing import today_utc
+    from .reasoning import effort_rows
+
     df = effort_rows(load_snapshot(args.snapshot), args.effort)
     metric = "intelligence_index" if df["intelligence_index"].notna().any() else "quality_index"
     view = choose(
@@ -353,10 +219,10 @@ def cmd_choose(args) -> int:
             "effort": r.effort,
             "status": r.status,
             "reason": r.reason,
-            "monthly_cost_usd": _number(r.monthly_cost_usd),
+            "monthly_cost_usd": json_number(r.monthly_cost_usd),
             "cost_includes_reasoning": bool(r.cost_includes_reasoning),
-            "e2e_s": _number(r.e2e_s),
-            "quality": _number(r.quality),
+            "e2e_s": json_number(r.e2e_s),
+            "quality": json_number(r.quality),
             "quality_metric": metric,
             "notes": r.notes,
         }
@@ -393,6 +259,8 @@ def _latency_as_of(r) -> str | None:
 
 
 def cmd_snapshots(args) -> int:
+    from .data import list_snapshots
+
     snaps = [{"id": s["id"], "as_of": s["as_of"], "title": s["title"]} for s in list_snapshots()]
     if args.json:
         print(json_text(snaps))
@@ -402,6 +270,8 @@ def cmd_snapshots(args) -> int:
 
 
 def cmd_tokenizers(args) -> int:
+    from .tokens import list_tokenizers
+
     infos = [{"name": t.name, "exact": t.exact, "method": t.method} for t in list_tokenizers()]
     if args.json:
         print(json_text(infos))
@@ -410,11 +280,9 @@ def cmd_tokenizers(args) -> int:
     return 0
 
 
-# Other modules add subcommands here: name -> function(subparsers) that registers it.
-EXTRA_COMMANDS: list[Callable] = []
-
-
 def _effort_arg(p) -> None:
+    from .data import EFFORTS
+
     p.add_argument(
         "--effort",
         choices=EFFORTS,
@@ -423,11 +291,15 @@ def _effort_arg(p) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m calculators", description="Token, cost and latency calculators (LLMs 101).")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def _token_count():
+    """The argparse type of every count of tokens: no request is a billion tokens, and larger numbers overflow the
+    arithmetic (``data.MAX_TOKENS``)."""
+    from .data import MAX_TOKENS
 
-    p = sub.add_parser("tokens", help="count tokens with one or more tokenizers")
+    return whole_number(0, MAX_TOKENS)
+
+
+def _tokens_arguments(p) -> None:
     p.add_argument("--tokenizer", action="append", help="tokenizer name (repeatable; default: all)")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--text", help="the text to count")
@@ -436,13 +308,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_tokens)
 
-    p = sub.add_parser("cost", help="cost of one request on every model and provider of a snapshot")
+
+def _cost_arguments(p) -> None:
     p.add_argument("--snapshot", required=True, help="snapshot id (see: snapshots), or 'latest'")
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--input-tokens", type=_token_count)
+    src.add_argument("--input-tokens", type=_token_count())
     src.add_argument("--file", help="a UTF-8 text file: its tokens, counted with each model's tokenizer")
-    p.add_argument("--output-tokens", type=_token_count, required=True)
-    p.add_argument("--cached-input-tokens", type=_token_count, default=0)
+    p.add_argument("--output-tokens", type=_token_count(), required=True)
+    p.add_argument("--cached-input-tokens", type=_token_count(), default=0)
     p.add_argument("--at", type=_time_utc, metavar="HH:MM", help="time of the request, UTC: applies time-of-day prices")
     p.add_argument("--batch", action="store_true", help="the batch API's price (missing where the data has none)")
     _effort_arg(p)
@@ -455,20 +328,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_cost)
 
-    p = sub.add_parser("latency", help="end-to-end response time on every model and provider")
+
+def _latency_arguments(p) -> None:
     p.add_argument("--snapshot", required=True)
-    p.add_argument("--output-tokens", type=_token_count, required=True)
+    p.add_argument("--output-tokens", type=_token_count(), required=True)
     _effort_arg(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_latency)
 
-    p = sub.add_parser(
-        "choose",
-        help="the lab: every model and provider checked against a workload and limits, the ones that fit ranked",
-    )
+
+def _choose_arguments(p) -> None:
     p.add_argument("--snapshot", required=True)
-    p.add_argument("--input-tokens", type=_token_count, required=True)
-    p.add_argument("--output-tokens", type=_token_count, required=True)
+    p.add_argument("--input-tokens", type=_token_count(), required=True)
+    p.add_argument("--output-tokens", type=_token_count(), required=True)
     p.add_argument("--requests-per-day", type=real_number(0, 1e12), required=True)
     p.add_argument(
         "--min-quality",
@@ -486,25 +358,76 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_choose)
 
-    p = sub.add_parser("snapshots", help="the dataset's snapshots and their as-of dates")
+
+def _snapshots_arguments(p) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_snapshots)
 
-    p = sub.add_parser("tokenizers", help="the tokenizers, exact or estimate, and how each count is made")
+
+def _tokenizers_arguments(p) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_tokenizers)
 
-    from .bench import register_cli as register_bench
-    from .practice import register_cli as register_practice
-    from .refresh import register_cli as register_refresh
 
-    register_refresh(sub)
-    register_bench(sub)
-    register_practice(sub)
+def _refresh_arguments(p) -> None:
+    from .refresh import add_arguments
 
-    for register in EXTRA_COMMANDS:
-        register(sub)
+    add_arguments(p)
+
+
+def _bench_arguments(p) -> None:
+    from .bench import add_arguments
+
+    add_arguments(p)
+
+
+def _practice_arguments(p) -> None:
+    from .practice import add_arguments
+
+    add_arguments(p)
+
+
+# Every command: name -> (its line in --help, the function that adds its arguments and its handler). A command's
+# arguments, and with them its module, are loaded only when that command is run or its --help is asked for.
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "tokens": ("count tokens with one or more tokenizers", _tokens_arguments),
+    "cost": ("cost of one request on every model and provider of a snapshot", _cost_arguments),
+    "latency": ("end-to-end response time on every model and provider", _latency_arguments),
+    "choose": (
+        "the lab: every model and provider checked against a workload and limits, the ones that fit ranked",
+        _choose_arguments,
+    ),
+    "snapshots": ("the dataset's snapshots and their as-of dates", _snapshots_arguments),
+    "tokenizers": ("the tokenizers, exact or estimate, and how each count is made", _tokenizers_arguments),
+    "refresh": (
+        "refresh the dataset from a source (genai-prices, openrouter, artificialanalysis)",
+        _refresh_arguments,
+    ),
+    "bench": ("measure time to first token and output speed of an OpenAI-compatible endpoint", _bench_arguments),
+    "practice-server": (
+        "a SIMULATED OpenAI-compatible provider on 127.0.0.1, to practise bench without an API key",
+        _practice_arguments,
+    ),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. Every command is listed (with its line of help); only ``command``'s arguments are
+    added, or every command's when ``command`` is None."""
+    parser = Parser(prog="python -m calculators", description="Token, cost and latency calculators (LLMs 101).")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for name, (help_text, add_arguments) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        if command is None or command == name:
+            add_arguments(p)
     return parser
+
+
+def _command_of(argv: list[str]) -> str:
+    """The command named in ``argv``: its first word that is not an option (the main parser has only --help), or
+    "" when there is none (then no command's arguments are needed: --help lists the commands, and a missing command
+    is a usage error)."""
+    return next((word for word in argv if not word.startswith("-")), "")
 
 
 def check_base_url(args) -> None:
@@ -513,6 +436,7 @@ def check_base_url(args) -> None:
     url = getattr(args, "base_url", None)
     if not url:
         return
+    from .apikeys import key_in_url
     from .refresh import AA_KEY_ENV, KEY_IN_URL_ADVICE
 
     names = [AA_KEY_ENV, getattr(args, "api_key_env", None)]
@@ -533,7 +457,8 @@ BAD_INPUT_ERRORS = {
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        args = build_parser(_command_of(argv)).parse_args(argv)
         check_base_url(args)
         if getattr(args, "cached_input_tokens", 0) and getattr(args, "input_tokens", None) is not None:
             if args.cached_input_tokens > args.input_tokens:

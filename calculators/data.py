@@ -29,12 +29,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import DataError
 from .paths import SNAPSHOT_DIR
 from .tokens import TOKENIZERS
-
-
-class DataError(ValueError):
-    """A data file breaks the schema. The message names the file, the row and the column."""
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,10 @@ import pandas as pd
 from . import data as _data
 from .data import FIGURE_COLUMNS, METRICS, DataError, _fail, _parse_date, _parse_value, _read_csv
 from .locking import write_lock
-from .practice import PRACTICE_PROVIDER_PT
 
 MEASURED_METRICS = ("ttft_s", "output_tokens_per_s")
+# The provider ``bench --save`` records for a run the practice server answered (``calculators.practice``).
+PRACTICE_PROVIDER_PT = "servidor de prática (simulado)"
 # The confidence labels of a measurement row (a snapshot's figures use calculators.data.CONFIDENCE).
 MEASUREMENT_CONFIDENCE = {
     "measured": "measured by a reader with `python -m calculators bench` against a real endpoint",

@@ -41,6 +41,7 @@ from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+from .cliargs import UsageError, real_number, whole_number
 from .formatting import number_pt
 from .http import FetchError, one_line, parse_json, size_text
 from .paths import ROOT
@@ -48,7 +49,6 @@ from .paths import ROOT
 PRACTICE_MODEL = "llms101-simulado"
 SIMULATED_HEADER = "X-LLMS101-Simulated"
 SYSTEM_FINGERPRINT = "llms101-practice-simulated"
-PRACTICE_PROVIDER_PT = "servidor de prática (simulado)"  # the provider ``bench --save`` records by default
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8008
 DEFAULT_TTFT_S = 0.4
@@ -535,17 +535,12 @@ def _host_arg(text: str) -> str:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
-def register_cli(sub) -> None:
-    from .cli import real_number, whole_number  # calculators.cli imports this module to register the command
-
-    p = sub.add_parser(
-        "practice-server",
-        help="a SIMULATED OpenAI-compatible provider on 127.0.0.1, to practise bench without an API key",
-        description=(
-            f"Serve a simulated OpenAI-compatible endpoint on {HOST} (model {PRACTICE_MODEL}) that streams a "
-            "Portuguese passage at a chosen pace, for python -m calculators bench. Not a real provider: every "
-            f"response carries {SIMULATED_HEADER}: true and bench saves what it measures here as 'simulated'."
-        ),
+def add_arguments(p) -> None:
+    """The ``practice-server`` command's description, arguments and handler, on its parser (``calculators.cli``)."""
+    p.description = (
+        f"Serve a simulated OpenAI-compatible endpoint on {HOST} (model {PRACTICE_MODEL}) that streams a "
+        "Portuguese passage at a chosen pace, for python -m calculators bench. Not a real provider: every "
+        f"response carries {SIMULATED_HEADER}: true and bench saves what it measures here as 'simulated'."
     )
     p.add_argument(
         "--ttft",
@@ -581,8 +576,6 @@ def register_cli(sub) -> None:
 
 
 def cmd_practice_server(args) -> int:
-    from .cli import UsageError
-
     pace = Pace(ttft_s=args.ttft, tokens_per_s=args.tokens_per_s, jitter=args.jitter, fail_rate=args.fail_rate)
     try:
         server = PracticeServer(pace, port=args.port, host=args.host, seed=args.seed, verbose=not args.quiet)

@@ -41,6 +41,7 @@ from pathlib import Path
 
 from . import data as _data
 from .apikeys import contains_secret, key_in_url
+from .cliargs import json_text
 from .data import MODEL_COLUMNS, SNAPSHOT_FIGURE_COLUMNS, DataError
 from .followed import SOURCES, CatalogModel, load_followed_models
 from .http import (
@@ -1271,19 +1272,16 @@ def refresh(
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Command line (registered by calculators.cli)
+# Command line (``python -m calculators refresh``: calculators.cli runs it)
 
 
-def register_cli(sub) -> None:
-    p = sub.add_parser(
-        "refresh",
-        help="refresh the dataset from a source (genai-prices, openrouter, artificialanalysis)",
-        description=(
-            "Fetch current figures for the catalogue's models, validate them and write the snapshot named by "
-            "today's date (latest). On any failure the data stays as it was and the exit code is 1. "
-            f"artificialanalysis reads its key from {AA_KEY_ENV}. genai-prices uses its packaged data unless "
-            f"--base-url gives its feed folder (e.g. {DEFAULT_BASE_URLS['genai-prices']})."
-        ),
+def add_arguments(p) -> None:
+    """The ``refresh`` command's description, arguments and handler, on its parser (``calculators.cli``)."""
+    p.description = (
+        "Fetch current figures for the catalogue's models, validate them and write the snapshot named by "
+        "today's date (latest). On any failure the data stays as it was and the exit code is 1. "
+        f"artificialanalysis reads its key from {AA_KEY_ENV}. genai-prices uses its packaged data unless "
+        f"--base-url gives its feed folder (e.g. {DEFAULT_BASE_URLS['genai-prices']})."
     )
     p.add_argument("--source", required=True, choices=SOURCES)
     p.add_argument("--base-url", type=url_arg, help="the source's base URL (a mirror, or a local server in tests)")
@@ -1342,8 +1340,6 @@ def cmd_refresh(args) -> int:
         print(f"error: refresh {args.source} failed, data unchanged: {redact(str(e), [api_key])}", file=sys.stderr)
         return 1
     if args.json:
-        from .cli import json_text  # calculators.cli imports this module to register the command
-
         print(json_text(report.as_dict()))
         return 0
     plan, d = report.plan, report.plan.diff

@@ -220,7 +220,7 @@ def test_every_json_output_is_strict_json(args):
 
 
 def test_json_text_turns_non_finite_numbers_into_null():
-    from calculators.cli import json_text
+    from calculators.cliargs import json_text
 
     text = json_text([{"e2e_s": float("inf"), "ttft_s": float("nan"), "x": [-float("inf"), 1.5], "m": "Olá"}])
     assert text == '[{"e2e_s": null, "ttft_s": null, "x": [null, 1.5], "m": "Olá"}]'
@@ -295,13 +295,13 @@ def test_a_bad_figure_is_one_line(scratch_data, capsys, metric, value, message):
 def test_standard_input_is_capped_like_a_file(capsys, monkeypatch):
     import io
 
-    from calculators import cli
+    from calculators import cliargs
 
     class Stdin(io.TextIOWrapper):
         def isatty(self):
             return False
 
-    monkeypatch.setattr(cli, "MAX_FILE_BYTES", 1024)
+    monkeypatch.setattr(cliargs, "MAX_FILE_BYTES", 1024)
     monkeypatch.setattr(sys, "stdin", Stdin(io.BytesIO(b"x" * 1025)))
     code, out, err = _main("tokens", "--tokenizer", "o200k_base", capsys=capsys)
     assert (code, out, err) == (2, "", "error: standard input is larger than 1,024 bytes\n")
@@ -343,7 +343,7 @@ def test_a_real_bug_still_shows_its_traceback(monkeypatch):
 def test_real_number_argument_type():
     import argparse
 
-    from calculators.cli import real_number
+    from calculators.cliargs import real_number
 
     assert real_number(0, 60)("0.4") == 0.4
     assert real_number(0, 60)("60") == 60.0 and real_number(0, 60)("0") == 0.0

@@ -20,10 +20,9 @@ import pytest
 
 from calculators import data
 from calculators.cli import main
-from calculators.measurements import load_measurements
+from calculators.measurements import PRACTICE_PROVIDER_PT, load_measurements
 from calculators.practice import (
     PRACTICE_MODEL,
-    PRACTICE_PROVIDER_PT,
     SIMULATED_HEADER,
     SYSTEM_FINGERPRINT,
     Pace,
