@@ -9,7 +9,7 @@ reads every import, those inside functions too, and holds the package to this ma
 Calculation: the course's numbers, pure: it reads the repository's files, never the network, and writes nothing.
     paths errors formatting tokens data latency reasoning pricing choose claims fx costs vectors ngram
 
-Live data and measurement: what talks to the network, writes under data/, serves on 127.0.0.1, or reads a command.
+Live data and measurement: what talks to the network, writes under data/, serves on 127.0.0.1, or reads a command line.
     apikeys http locking followed cliargs measurements practice refresh bench cli __main__
 
 Rendering: what the chapters, the in-page calculator and the workshop kit show.

@@ -237,7 +237,7 @@ def test_import_calculators_and_counting_tokens_load_no_pandas():
         "from calculators.cli import main; main(['tokens', '--text', 'Olá', '--tokenizer', 'o200k_base']); "
         "print(sorted(m for m in ('pandas', 'numpy', 'httpx', 'altair') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/", check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.splitlines() == ["o200k_base                1 tokens  (exact)", "[]"]
 
 
