@@ -139,6 +139,22 @@ def _cli_rows(snapshot: str, text_file, output_tokens: int, *extra: str) -> list
     return json.loads(out.stdout)
 
 
+def _page_and_cli_rows(
+    calc, tmp_path, text: str, options: dict, *cli_args: str, snapshot: str = "latest", output_tokens: int = 1_000
+) -> tuple[list[dict], list[dict]]:
+    """The page's ``costTable`` (with ``options``) and the CLI's ``cost`` (with ``cli_args``) for the same text,
+    snapshot and answer tokens."""
+    path = tmp_path / "texto.txt"
+    path.write_text(text, encoding="utf-8")
+    cli = _cli_rows(snapshot, path, output_tokens, *cli_args)
+    rows = calc.page.evaluate(
+        "([text, snapshot, outputTokens, options]) => "
+        "window.llms101.costTable({text, snapshot, outputTokens, ...options})",
+        [text, snapshot, output_tokens, options],
+    )
+    return rows, cli
+
+
 def _assert_same_rows(page_rows: list[dict], cli_rows: list[dict], label: str) -> None:
     keys = ("model", "provider", "effort")
     assert [tuple(r[k] for k in keys) for r in page_rows] == [tuple(r[k] for k in keys) for r in cli_rows], label
@@ -166,13 +182,9 @@ def _assert_same_rows(page_rows: list[dict], cli_rows: list[dict], label: str) -
 @pytest.mark.parametrize("kind", ["article", "1 MB"])
 def test_cost_table_equals_the_cli_row_by_row(calc, tmp_path, snapshot, kind):
     text = article_text() if kind == "article" else big_text()
-    path = tmp_path / "texto.txt"
-    path.write_text(text, encoding="utf-8")
     output_tokens = 1_000 if kind == "article" else 2_500
-    cli = _cli_rows(snapshot, path, output_tokens)
-    rows = calc.page.evaluate(
-        "([text, snapshot, n, date]) => window.llms101.costTable({text, snapshot, outputTokens: n, date})",
-        [text, snapshot, output_tokens, TODAY_UTC],
+    rows, cli = _page_and_cli_rows(
+        calc, tmp_path, text, {"date": TODAY_UTC}, snapshot=snapshot, output_tokens=output_tokens
     )
     _assert_same_rows(rows, cli, f"{snapshot}, {kind}")
     exact = {name: info.exact for name, info in TOKENIZERS.items()}
@@ -185,14 +197,7 @@ def test_cost_table_equals_the_cli_row_by_row(calc, tmp_path, snapshot, kind):
 
 @pytest.mark.parametrize("effort", ["none", "low", "high", "max"])
 def test_reasoning_effort_equals_the_cli_row_by_row(calc, tmp_path, effort):
-    text = article_text()
-    path = tmp_path / "texto.txt"
-    path.write_text(text, encoding="utf-8")
-    cli = _cli_rows("latest", path, 1_000, "--effort", effort)
-    rows = calc.page.evaluate(
-        "([text, effort]) => window.llms101.costTable({text, snapshot: 'latest', outputTokens: 1000, effort})",
-        [text, effort],
-    )
+    rows, cli = _page_and_cli_rows(calc, tmp_path, article_text(), {"effort": effort}, "--effort", effort)
     _assert_same_rows(rows, cli, f"latest --effort {effort}")
     assert any(r["reasoning_tokens"] for r in rows if r["effort"] == effort) == (effort != "none")
     assert any(r["reasoning_tokens"] is None for r in rows)  # Claude Fable 5.2: no measurement, never a silent 0
@@ -232,13 +237,7 @@ def test_the_effort_menu_changes_the_rows_and_says_what_thinking_costs(calc):
 )
 def test_time_of_day_and_batch_prices_equal_the_cli(calc, tmp_path, extra, options):
     text = big_text(600_000)  # long enough to cross the 100K and 200K tiers, under a condition too
-    path = tmp_path / "texto.txt"
-    path.write_text(text, encoding="utf-8")
-    cli = _cli_rows("latest", path, 1_000, *extra)
-    rows = calc.page.evaluate(
-        "([text, options]) => window.llms101.costTable({text, snapshot: 'latest', outputTokens: 1000, ...options})",
-        [text, {**options, "date": TODAY_UTC}],
-    )
+    rows, cli = _page_and_cli_rows(calc, tmp_path, text, {**options, "date": TODAY_UTC}, *extra)
     _assert_same_rows(rows, cli, f"latest {extra}")
     assert any(r["tier_above_input_tokens"] for r in rows)
     # 02:00 UTC is in DeepSeek's 01:00-04:00 window; 23:59 is in none (the ordinary price); batch is its own price.
@@ -277,14 +276,7 @@ SCHEDULE_DAYS = ["2026-11-30", "2026-12-01", "2026-12-06", "2026-12-31", "2027-0
 @pytest.mark.parametrize("date", SCHEDULE_DAYS)
 def test_cost_table_on_a_date_equals_the_cli_row_by_row(calc, tmp_path, date):
     """``costTable({..., date})`` equals ``cost --on DATE`` row by row, costs and notes, around every change."""
-    text = article_text()
-    path = tmp_path / "texto.txt"
-    path.write_text(text, encoding="utf-8")
-    cli = _cli_rows("latest", path, 1_000, "--on", date)
-    rows = calc.page.evaluate(
-        "([text, date]) => window.llms101.costTable({text, snapshot: 'latest', outputTokens: 1000, date})",
-        [text, date],
-    )
+    rows, cli = _page_and_cli_rows(calc, tmp_path, article_text(), {"date": date}, "--on", date)
     _assert_same_rows(rows, cli, f"latest on {date}")
     argon = next(r for r in rows if (r["model"], r["provider"]) == ("Gemini 4 Argon", "Google"))
     assert argon["price_note"] == (

@@ -97,6 +97,12 @@ def _open(offline, url):
     return offline.page
 
 
+def _paste_and_count(page, text: str, timeout: int = 30_000) -> None:
+    """Paste ``text`` and wait until the page's o200k_base count is Python's."""
+    paste(page, text)
+    _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"), timeout=timeout)
+
+
 def _wait_count(page, tokenizer: str, want: int, timeout: int = 30_000) -> None:
     page.wait_for_function(
         """([name, want]) => {
@@ -185,8 +191,7 @@ def test_a_newer_text_overtakes_a_count_that_is_still_running(calc):
 def test_a_megabyte_of_spaces_is_counted_in_the_page(calc):
     page = calc.page
     text = " " * 1_000_000
-    paste(page, text)
-    _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"), timeout=20_000)
+    _paste_and_count(page, text, timeout=20_000)
     shown = page.evaluate(
         "() => Object.fromEntries([...document.querySelectorAll('[data-llms101-count]')]"
         ".map((c) => [c.dataset.tokenizer, c.dataset.value]))"
@@ -242,8 +247,7 @@ def test_a_dropped_download_is_retried_on_the_next_text(open_offline, tampered):
         assert "tiktoken_bg.wasm" in page.locator(".llms101-error").first.text_content()
         del tampered.rules["/vendor/tiktoken/tiktoken_bg.wasm"]  # the network is back
         text = "Segundo texto, com a rede de volta."
-        paste(page, text)
-        _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"), timeout=20_000)
+        _paste_and_count(page, text, timeout=20_000)
         page.wait_for_selector(".llms101-error[hidden]", state="attached", timeout=5_000)
 
 
@@ -258,14 +262,12 @@ def test_a_stalled_catalogue_does_not_delay_the_table(open_offline, tampered):
         page = _open(offline, tampered.url)
         _open_catalogue(page)
         text = "O catálogo está demorando, a tabela não."
-        paste(page, text)
-        _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"), timeout=15_000)
+        _paste_and_count(page, text, timeout=15_000)
         assert page.locator("[data-llms101-cost-row]").count() > 0
         note = page.locator(".llms101-catalogue .llms101-hint").first.text_content()
         assert "Carregando o catálogo" in note
         text = "Outro texto, e o catálogo ainda parado."
-        paste(page, text)
-        _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"), timeout=15_000)
+        _paste_and_count(page, text, timeout=15_000)
 
 
 def test_an_invalid_catalogue_says_so_in_portuguese_and_the_table_goes_on(open_offline, tampered):
@@ -274,8 +276,7 @@ def test_an_invalid_catalogue_says_so_in_portuguese_and_the_table_goes_on(open_o
         page = _open(offline, tampered.url)
         _open_catalogue(page)
         text = "Um catálogo quebrado não quebra a tabela."
-        paste(page, text)
-        _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"), timeout=15_000)
+        _paste_and_count(page, text, timeout=15_000)
         page.wait_for_function(
             "document.querySelector('.llms101-catalogue .llms101-hint')?.textContent.includes('danificado')",
             timeout=15_000,
@@ -283,8 +284,7 @@ def test_an_invalid_catalogue_says_so_in_portuguese_and_the_table_goes_on(open_o
         note = page.locator(".llms101-catalogue .llms101-hint").first.text_content()
         assert "Recarregue a página" in note and "JSON" not in note and "Unterminated" not in note
         text = "E a tabela continua a atualizar."
-        paste(page, text)
-        _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"), timeout=15_000)
+        _paste_and_count(page, text, timeout=15_000)
         # Repaired: reopening the catalogue loads it.
         del tampered.rules["/calc/catalogue.json"]
         page.locator(".llms101-catalogue summary").first.click()
@@ -322,8 +322,7 @@ def _set(page, name: str, value: str) -> None:
 def test_brazilian_numbers_in_every_field(calc):
     page = calc.page
     text = "Quanto custa por mês? " * 200
-    paste(page, text)
-    _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"))
+    _paste_and_count(page, text)
     page.select_option('select[name="sort"]', "cost")
     # R$ por US$: "5,13" is five reais and thirteen cents, not 513.
     _set(page, "brl_per_usd", "5,13")
@@ -403,8 +402,7 @@ def test_a_source_becomes_a_link_only_if_it_is_a_web_url(open_offline, site_dir,
 def test_right_to_left_override_stays_inside_its_token(calc):
     page = calc.page
     text = "abc\u202edef ghi\x07 jkl"
-    paste(page, text)
-    _wait_count(page, "o200k_base", count_tokens(text, "o200k_base"))
+    _paste_and_count(page, text)
     page.locator(".llms101-pieces-box summary").first.click()
     page.select_option('select[name="pieces_tokenizer"]', "o200k_base")
     page.wait_for_function("document.querySelectorAll('.llms101-token').length > 3", timeout=10_000)
